@@ -1,0 +1,157 @@
+/** One row of the Mi Account error table (protocol §8). */
+export interface MiErrorInfo {
+  readonly name: string;
+  readonly hint: string;
+}
+
+/**
+ * Mi Account's numeric error codes with their names and what to do about them.
+ *
+ * @example
+ * MI_ERROR_CODES[96013].name // 'OA_INVALID_CODE'
+ */
+export const MI_ERROR_CODES: Readonly<Record<number, MiErrorInfo>> = Object.freeze({
+  96001: { name: 'OA_CLIENT_NOT_EXISTS', hint: 'the App ID is unknown, or the account service is not enabled for this app on the Mi developer console' },
+  96002: { name: 'OA_INVALID_REQUEST', hint: 'a required parameter is missing or malformed' },
+  96003: { name: 'OA_INVALID_CLIENT', hint: 'client_id and client_secret do not match (use the App Secret), or the request was not URL-encoded' },
+  96004: { name: 'OA_INVALID_GRANT', hint: 'invalid grant; the grant type must be code or token' },
+  96005: { name: 'OA_UNAUTHORIZED_CLIENT', hint: 'the app lacks permission for this request; apply for it on the Mi developer console' },
+  96006: { name: 'OA_UNSUPPORTED_GRANT_TYPE', hint: 'the grant type is not supported' },
+  96007: { name: 'OA_INVALID_SCOPE', hint: 'a scope is invalid, unknown or not granted to this app' },
+  96008: { name: 'OA_INVALID_TOKEN', hint: 'the access token is wrong or expired; ask the user to sign in again' },
+  96009: { name: 'OA_INVALID_REFRESHTOKEN', hint: 'the refresh token is invalid, expired or already used (each refresh token works once; store the new one)' },
+  96010: { name: 'OA_INVALID_REDIRECT_URI', hint: 'redirect_uri does not match any redirect URI registered on the Mi developer console (same scheme, port, host or sub-domain, path or sub-path)' },
+  96011: { name: 'OA_UNSUPPORTED_RESPONSE_TYPE', hint: 'the response type is not supported (use code or token)' },
+  96012: { name: 'OA_ACCESS_DENIED', hint: 'the user cancelled or the server refused, or the MAC signature did not verify' },
+  96013: { name: 'OA_INVALID_CODE', hint: 'the code is invalid or expired (single use, 5–10 minutes)' },
+});
+
+/** The step of the login at which an error happened. */
+export type MiAccountStep =
+  | 'authorization'
+  | 'token exchange'
+  | 'token refresh'
+  | 'open api'
+  | 'redirect uri'
+  | 'configuration'
+  | 'state';
+
+export interface MiAccountErrorOptions {
+  step: MiAccountStep;
+  /** Mi error code (e.g. 96013); absent for network and response-format errors. */
+  code?: number;
+  /** Description sent by Mi Account, already stripped of secrets. */
+  description?: string;
+  /** Replaces the hint of the error table. */
+  hint?: string;
+  status?: number;
+  endpoint?: string;
+  cause?: unknown;
+}
+
+/**
+ * An error from Mi Account or from talking to it. The message names the step, the Mi code
+ * and name, and a hint; it never contains a client secret, a token or a mac_key.
+ *
+ * @example
+ * if (err instanceof MiAccountError && err.code === 96009) reauthorize();
+ */
+export class MiAccountError extends Error {
+  /** Mi error code, e.g. 96013, or undefined when Mi Account did not send one. */
+  readonly code: number | undefined;
+  /** Name of the code, e.g. `OA_INVALID_CODE`. */
+  readonly errorName: string | undefined;
+  readonly hint: string | undefined;
+  /** HTTP status of the response, when there was one. */
+  readonly status: number | undefined;
+  /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
+  readonly endpoint: string | undefined;
+  readonly step: MiAccountStep;
+  readonly description: string | undefined;
+
+  constructor(options: MiAccountErrorOptions) {
+    const known = options.code === undefined ? undefined : MI_ERROR_CODES[options.code];
+    const hint = options.hint ?? known?.hint;
+    super(formatMessage(options, known?.name, hint), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'MiAccountError';
+    this.step = options.step;
+    this.code = options.code;
+    this.errorName = known?.name;
+    this.hint = hint;
+    this.status = options.status;
+    this.endpoint = options.endpoint;
+    this.description = options.description;
+  }
+
+  /** A plain object for logs; carries nothing secret. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      step: this.step,
+      code: this.code,
+      errorName: this.errorName,
+      hint: this.hint,
+      status: this.status,
+      endpoint: this.endpoint,
+    };
+  }
+}
+
+/** The request to Mi Account could not be completed (network failure, timeout). */
+export class MiAccountRequestError extends MiAccountError {
+  constructor(options: MiAccountErrorOptions) {
+    super(options);
+    this.name = 'MiAccountRequestError';
+  }
+}
+
+/** Mi Account answered something that is not a valid response (HTML, truncated JSON, missing fields). */
+export class MiAccountResponseError extends MiAccountError {
+  constructor(options: MiAccountErrorOptions) {
+    super(options);
+    this.name = 'MiAccountResponseError';
+  }
+}
+
+const STEP_TITLES: Record<MiAccountStep, string> = {
+  authorization: 'Mi Account authorization failed',
+  'token exchange': 'Mi Account token exchange failed',
+  'token refresh': 'Mi Account token refresh failed',
+  'open api': 'Mi Account Open API call failed',
+  'redirect uri': 'Mi Account redirect URI rejected',
+  configuration: 'Mi Account configuration error',
+  state: 'Mi Account state check failed',
+};
+
+function formatMessage(options: MiAccountErrorOptions, name: string | undefined, hint: string | undefined): string {
+  const where = options.endpoint ? ` (${options.endpoint})` : '';
+  const what = [options.code, name].filter((part) => part !== undefined).join(' ');
+  const detail = [what, hint].filter(Boolean).join(' — ');
+  const described = options.description && options.description !== hint ? ` [Mi Account says: ${options.description}]` : '';
+  return `${STEP_TITLES[options.step]}${where}: ${detail || 'unknown error'}${described}`;
+}
+
+/** Replaces every occurrence of the given secrets (and their URL-encoded forms) with `[redacted]`. */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (!secret || secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      out = out.split(form).join('[redacted]');
+    }
+  }
+  return out;
+}
+
+/** A copy of an error (code, message, nested cause) safe to attach as `cause`: secrets redacted, no request objects. */
+export function sanitizeCause(err: unknown, secrets: ReadonlyArray<string | undefined>, depth = 0): Error {
+  if (!(err instanceof Error)) return new Error(redact(String(err), secrets));
+  const copy = new Error(redact(err.message, secrets));
+  copy.name = err.name;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' || typeof code === 'number') Object.assign(copy, { code });
+  copy.stack = redact(err.stack ?? '', secrets);
+  if (err.cause !== undefined && depth < 3) copy.cause = sanitizeCause(err.cause, secrets, depth + 1);
+  return copy;
+}

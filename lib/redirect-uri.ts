@@ -1,0 +1,154 @@
+export type RedirectUriResult = { ok: true; matched: string } | { ok: false; reason: string };
+
+interface RegisteredUri {
+  readonly raw: string;
+  readonly protocol: string;
+  readonly port: string;
+  readonly host: string;
+  readonly isIp: boolean;
+  readonly path: string;
+}
+
+/** Registered redirect URIs parsed once; reuse it instead of re-parsing the list on every request. */
+export interface RedirectUriMatcher {
+  readonly registered: readonly string[];
+  match(candidate: string): RedirectUriResult;
+}
+
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
+// Characters a safe callback never contains: whitespace, controls, backslash, DEL.
+const UNSAFE_CHARS = /[\s\u0000-\u001f\u007f\\]/;
+// Percent-encoded dot, slash or backslash: a server decoding them could climb out of the registered path.
+const ENCODED_PATH_TRICKS = /%(2e|2f|5c|25)/i;
+const DNS_HOST = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const IPV4_HOST = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+type Parsed = { ok: true; url: URL; host: string; isIp: boolean } | { ok: false; reason: string };
+
+function parse(raw: string, what: string): Parsed {
+  if (typeof raw !== 'string' || raw === '') return { ok: false, reason: `${what} is empty` };
+  if (raw.length > 2048) return { ok: false, reason: `${what} is longer than 2048 characters` };
+  if (UNSAFE_CHARS.test(raw)) return { ok: false, reason: `${what} contains whitespace, control characters or a backslash` };
+  if (raw.includes('#')) return { ok: false, reason: `${what} has a fragment (#…); a redirect URI must not have one` };
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, reason: `${what} is not an absolute URL` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, reason: `${what} must use http or https, not ${url.protocol.slice(0, 20)}` };
+  }
+  const authority = raw.slice(raw.indexOf('//') + 2).split(/[/?]/, 1)[0] ?? '';
+  if (url.username || url.password || authority.includes('@')) {
+    return { ok: false, reason: `${what} contains user information (user@host)` };
+  }
+  if (ENCODED_PATH_TRICKS.test(url.pathname)) {
+    return { ok: false, reason: `${what} has a percent-encoded dot, slash or backslash in its path` };
+  }
+  const host = url.hostname;
+  const isIp = host.startsWith('[') || IPV4_HOST.test(host);
+  if (!isIp && !DNS_HOST.test(host)) {
+    return { ok: false, reason: `${what} has an invalid host name "${host.slice(0, 80)}" (wildcards and trailing dots are not allowed)` };
+  }
+  return { ok: true, url, host, isIp };
+}
+
+function effectivePort(url: URL): string {
+  return url.port || DEFAULT_PORTS[url.protocol] || '';
+}
+
+function hostMatches(candidate: string, registered: RegisteredUri): boolean {
+  if (candidate === registered.host) return true;
+  // An IP literal has no sub-domains; a domain matches only on a label boundary.
+  return !registered.isIp && candidate.endsWith(`.${registered.host}`);
+}
+
+function pathMatches(candidate: string, registered: string): boolean {
+  if (candidate === registered) return true;
+  const prefix = registered.endsWith('/') ? registered : `${registered}/`;
+  return candidate.startsWith(prefix);
+}
+
+/** Splits the Mi console's `;`-separated field (or takes an array) into trimmed, non-empty URIs. */
+export function splitRegisteredRedirectUris(registered: string | readonly string[]): string[] {
+  const list = typeof registered === 'string' ? registered.split(';') : [...registered];
+  return list.map((uri) => String(uri).trim()).filter((uri) => uri !== '');
+}
+
+/**
+ * Parses the registered redirect URIs once. Throws a TypeError naming every registered URI that is not valid.
+ *
+ * @example
+ * const matcher = compileRedirectUris('https://abc.com/oauth;https://id.abc.com/');
+ * matcher.match('https://x.abc.com/oauth/cb?x=1') // { ok: true, matched: 'https://abc.com/oauth' }
+ */
+export function compileRedirectUris(registered: string | readonly string[]): RedirectUriMatcher {
+  const list = splitRegisteredRedirectUris(registered);
+  if (list.length === 0) throw new TypeError('No redirect URI is registered: give the URIs of the Mi developer console (";"-separated string or array)');
+  const entries: RegisteredUri[] = [];
+  const invalid: string[] = [];
+  for (const raw of list) {
+    const parsed = parse(raw, `registered redirect URI "${raw.slice(0, 200)}"`);
+    if (!parsed.ok) {
+      invalid.push(parsed.reason);
+      continue;
+    }
+    entries.push({
+      raw,
+      protocol: parsed.url.protocol,
+      port: effectivePort(parsed.url),
+      host: parsed.host,
+      isIp: parsed.isIp,
+      path: parsed.url.pathname,
+    });
+  }
+  if (invalid.length > 0) throw new TypeError(`Invalid registered redirect URI: ${invalid.join('; ')}`);
+  return { registered: list, match: (candidate) => matchCandidate(candidate, entries) };
+}
+
+function matchCandidate(candidate: string, entries: readonly RegisteredUri[]): RedirectUriResult {
+  const parsed = parse(candidate, 'redirect_uri');
+  if (!parsed.ok) return parsed;
+  const port = effectivePort(parsed.url);
+  const closest: string[] = [];
+  for (const entry of entries) {
+    if (entry.protocol !== parsed.url.protocol) {
+      closest.push(`${entry.raw}: scheme differs`);
+    } else if (entry.port !== port) {
+      closest.push(`${entry.raw}: port differs`);
+    } else if (!hostMatches(parsed.host, entry)) {
+      closest.push(`${entry.raw}: host is neither ${entry.host} nor a sub-domain of it`);
+    } else if (!pathMatches(parsed.url.pathname, entry.path)) {
+      closest.push(`${entry.raw}: path is not ${entry.path} or below it`);
+    } else {
+      return { ok: true, matched: entry.raw };
+    }
+  }
+  return { ok: false, reason: `redirect_uri matches no registered redirect URI (${closest.join('; ')})` };
+}
+
+const cache = new Map<string, RedirectUriMatcher>();
+
+/**
+ * Checks a redirect URI against the registered ones by Xiaomi's rules (protocol §2): same scheme and
+ * port, same host or a sub-domain, same path or a sub-path; the query may differ. Never throws.
+ *
+ * @example
+ * validateRedirectUri('https://x.abc.com/oauth/path?x=1', 'https://abc.com/oauth') // { ok: true, matched: 'https://abc.com/oauth' }
+ * validateRedirectUri('http://abc.com/oauth', 'https://abc.com/oauth')             // { ok: false, reason: '…scheme differs' }
+ */
+export function validateRedirectUri(candidate: string, registered: string | readonly string[]): RedirectUriResult {
+  const key = typeof registered === 'string' ? `s:${registered}` : `a:${JSON.stringify(registered)}`;
+  let matcher = cache.get(key);
+  if (!matcher) {
+    try {
+      matcher = compileRedirectUris(registered);
+    } catch (err) {
+      return { ok: false, reason: (err as Error).message };
+    }
+    if (cache.size >= 64) cache.clear();
+    cache.set(key, matcher);
+  }
+  return matcher.match(candidate);
+}

@@ -1,0 +1,72 @@
+/**
+ * Named Mi Account scopes and their numeric IDs (protocol §7).
+ *
+ * @example
+ * MiScopes.profile // '1'
+ */
+export const MiScopes = Object.freeze({
+  profile: '1',
+  relation: '2',
+  openid: '3',
+  phone: '4',
+  email: '6',
+  router: '1000',
+  routerAdmin: '1001',
+  contacts: '2000',
+  calendar: '2001',
+  alarms: '2002',
+  smartHome: '6000',
+  smartHomeDevices: '6002',
+  smartHomeScenes: '6003',
+  smartHomeStats: '6004',
+  yellowPages: '7000',
+  gallery: '11000',
+  appData: '12001',
+  ecg: '12005',
+  fitness: '13002',
+  walletPasses: '16000',
+  xiaoai: '20000',
+  cloudAi: '40000',
+} as const);
+
+export type MiScopeName = keyof typeof MiScopes;
+
+/** Scopes whose data (phone, email) Xiaomi grants only after a privacy review. */
+export const SENSITIVE_SCOPES: ReadonlySet<string> = new Set([MiScopes.phone, MiScopes.email]);
+
+const NAMES = new Map<string, string>(Object.entries(MiScopes).map(([name, id]) => [name.toLowerCase(), id]));
+
+/**
+ * Turns scope names or numeric IDs (array, or a string separated by spaces or commas) into
+ * de-duplicated numeric IDs in the order given. Unknown names throw; unknown numbers pass.
+ *
+ * @example
+ * normalizeScopes(['profile', 'openid', '1', 6]) // ['1', '3', '6']
+ * normalizeScopes('profile email')              // ['1', '6']
+ */
+export function normalizeScopes(input: string | number | ReadonlyArray<string | number> | undefined | null): string[] {
+  if (input === undefined || input === null) return [];
+  const items = Array.isArray(input) ? input : String(input).split(/[\s,]+/);
+  const out: string[] = [];
+  for (const item of items as ReadonlyArray<unknown>) {
+    if (typeof item !== 'string' && typeof item !== 'number') {
+      throw new TypeError(`Mi Account scope must be a name or a numeric ID, got ${typeof item}`);
+    }
+    const text = String(item).trim();
+    if (text === '') continue;
+    const id = /^\d+$/.test(text) ? String(Number(text)) : NAMES.get(text.toLowerCase());
+    if (id === undefined) {
+      throw new TypeError(
+        `Unknown Mi Account scope "${text.slice(0, 40)}". Use a numeric scope ID or one of: ${Object.keys(MiScopes).join(', ')}`,
+      );
+    }
+    if (!out.includes(id)) out.push(id);
+  }
+  return out;
+}
+
+/** Parses the space-separated `scope` of a token response into numeric strings. */
+export function parseGrantedScopes(scope: string | undefined): string[] {
+  if (!scope) return [];
+  return [...new Set(scope.split(/[\s,]+/).filter((s) => /^\d+$/.test(s)))];
+}
