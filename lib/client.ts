@@ -1,0 +1,232 @@
+import { MiAccountError, MiAccountResponseError, MiAccountStep } from './errors';
+import { httpRequest } from './http';
+import { createNonce, macAuthorizationHeader, signMac } from './mac';
+import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
+import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
+import { parseGrantedScopes } from './scopes';
+
+export const DEFAULT_AUTHORIZATION_URL = 'https://account.xiaomi.com/oauth2/authorize';
+export const DEFAULT_TOKEN_URL = 'https://account.xiaomi.com/oauth2/token';
+export const DEFAULT_OPEN_API_URL = 'https://open.account.xiaomi.com';
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface MiAccountClientOptions {
+  /** App ID from the Mi developer console. */
+  clientID: string | number;
+  /** App Secret from the Mi developer console; only token requests need it. */
+  clientSecret?: string;
+  /** Absolute redirect URI sent with token requests (the one used to authorize). */
+  redirectURI?: string;
+  tokenURL?: string;
+  openApiURL?: string;
+  /** Milliseconds per HTTP call, headers and body included. Default 10000. */
+  timeout?: number;
+  /** MAC-sign Open API calls. Default true. */
+  signRequests?: boolean;
+  /** Largest response body accepted. Default 1 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** The access token and mac_key an Open API call is made with. */
+export interface MiAccountCredentials {
+  accessToken: string;
+  macKey: string;
+}
+
+export interface GetProfileInput extends MiAccountCredentials {
+  /** Granted scopes (numeric, array or space-separated); default: profile only. */
+  scope?: string | readonly string[];
+  /** openId from the token response; `/user/openidV2` is called only when it is missing. */
+  openId?: string;
+  /** union_id from the token response, used when `/user/profile` does not give one. */
+  unionId?: string;
+  /** Which ID becomes `profile.id`. Default `'openId'`. */
+  profileIdentifier?: ProfileIdentifier;
+  /** When true, a failing optional call (phone/email, openid) fails the whole call. Default false. */
+  strictProfile?: boolean;
+}
+
+/**
+ * Everything that talks to Mi Account over HTTP: code exchange, refresh and MAC-signed Open API calls.
+ * Usable without Passport.
+ *
+ * @example
+ * const client = new MiAccountClient({ clientID, clientSecret, redirectURI: 'https://app.example/auth/mi/callback' });
+ * const tokens = await client.exchangeCode(code);
+ * const profile = await client.getProfile({ ...tokens, scope: tokens.scope, openId: tokens.openId });
+ */
+export class MiAccountClient {
+  readonly clientID: string;
+  readonly redirectURI: string | undefined;
+  readonly tokenURL: string;
+  readonly openApiURL: string;
+  readonly timeout: number;
+  readonly signRequests: boolean;
+  readonly maxResponseBytes: number;
+  readonly #clientSecret: string | undefined;
+
+  constructor(options: MiAccountClientOptions) {
+    if (options.clientID === undefined || options.clientID === null || String(options.clientID).trim() === '') {
+      throw new TypeError('MiAccountClient requires clientID: the App ID from the Mi developer console');
+    }
+    if (options.clientSecret !== undefined && (typeof options.clientSecret !== 'string' || options.clientSecret === '')) {
+      throw new TypeError('MiAccountClient clientSecret must be the App Secret from the Mi developer console (a non-empty string)');
+    }
+    this.clientID = String(options.clientID).trim();
+    this.#clientSecret = options.clientSecret;
+    this.redirectURI = options.redirectURI;
+    this.tokenURL = checkUrl(options.tokenURL ?? DEFAULT_TOKEN_URL, 'tokenURL');
+    this.openApiURL = checkUrl(options.openApiURL ?? DEFAULT_OPEN_API_URL, 'openApiURL').replace(/\/+$/, '');
+    this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    this.signRequests = options.signRequests ?? true;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
+  /**
+   * Exchanges an authorization code for tokens (GET with a URL-encoded query, as the official SDKs do).
+   *
+   * @example
+   * const { accessToken, refreshToken, macKey, openId } = await client.exchangeCode(req.query.code);
+   */
+  exchangeCode(code: string, redirectURI?: string): Promise<TokenSet> {
+    return this.#tokenRequest('token exchange', { grant_type: 'authorization_code', code }, redirectURI);
+  }
+
+  /**
+   * Trades a refresh token for a new token set. The old refresh token is dead afterwards: store the new one.
+   *
+   * @example
+   * const fresh = await client.refreshAccessToken(user.refreshToken);
+   * await saveTokens(user.id, fresh.accessToken, fresh.refreshToken, fresh.macKey);
+   */
+  refreshAccessToken(refreshToken: string, redirectURI?: string): Promise<TokenSet> {
+    return this.#tokenRequest('token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }, redirectURI);
+  }
+
+  /**
+   * Calls an Open API path (MAC-signed unless `signRequests` is false) and returns its `data`.
+   *
+   * @example
+   * const { friends } = await client.call('/user/relation', { accessToken, macKey });
+   */
+  async call(
+    path: string,
+    credentials: MiAccountCredentials,
+    params: Record<string, string | number> = {},
+  ): Promise<Record<string, unknown>> {
+    if (!path.startsWith('/')) throw new TypeError(`Open API path must start with "/", got "${path.slice(0, 60)}"`);
+    const url = new URL(this.openApiURL + path);
+    const query: Record<string, string> = { ...stringify(params), clientId: this.clientID, token: credentials.accessToken };
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const headers: Record<string, string> = {};
+    if (this.signRequests) {
+      if (!credentials.macKey) {
+        throw new MiAccountError({ step: 'open api', endpoint: path, hint: 'a mac_key is needed to sign Open API calls (from the token response), or set signRequests: false' });
+      }
+      const nonce = createNonce();
+      const mac = signMac({ macKey: credentials.macKey, nonce, method: 'GET', host: url.hostname, path: url.pathname, query });
+      headers.authorization = macAuthorizationHeader(credentials.accessToken, nonce, mac);
+    }
+    const secrets = [this.#clientSecret, credentials.accessToken, credentials.macKey];
+    const response = await httpRequest({
+      url,
+      method: 'GET',
+      headers,
+      step: 'open api',
+      timeoutMs: this.timeout,
+      maxBytes: this.maxResponseBytes,
+      secrets,
+    });
+    return readOpenApiResponse(response.text, {
+      step: 'open api',
+      endpoint: path,
+      status: response.status,
+      contentType: response.contentType,
+      secrets,
+    });
+  }
+
+  /**
+   * Fetches and normalizes the user's profile: `/user/profile` with scope 1, `/user/phoneAndEmail` with
+   * scope 4 or 6, `/user/openidV2` only when no openId is given — independent calls run in parallel.
+   *
+   * @example
+   * const profile = await client.getProfile({ accessToken, macKey, scope: tokens.scope, openId: tokens.openId });
+   */
+  async getProfile(input: GetProfileInput): Promise<MiAccountProfile> {
+    const scopes = typeof input.scope === 'string' ? parseGrantedScopes(input.scope) : [...(input.scope ?? ['1'])];
+    const warnings: ProfileWarning[] = [];
+    const optional = <T>(promise: Promise<T>, endpoint: string): Promise<T | undefined> =>
+      input.strictProfile
+        ? promise
+        : promise.catch((err: unknown) => {
+            if (!(err instanceof MiAccountError)) throw err;
+            warnings.push({ endpoint, code: err.code, message: err.message });
+            return undefined;
+          });
+    const wantsContact = scopes.includes('4') || scopes.includes('6');
+    const [profile, openIdData, contact] = await Promise.all([
+      scopes.includes('1') ? this.#rawCall('/user/profile', input) : undefined,
+      input.openId ? undefined : optional(this.call('/user/openidV2', input), '/user/openidV2'),
+      wantsContact ? optional(this.call('/user/phoneAndEmail', input), '/user/phoneAndEmail') : undefined,
+    ]);
+    try {
+      return buildProfile({
+      scopes,
+      tokenOpenId: input.openId,
+      tokenUnionId: input.unionId,
+      profileData: profile?.data,
+      profileRaw: profile?.raw,
+      openIdData,
+      contactData: contact,
+      warnings,
+      profileIdentifier: input.profileIdentifier ?? 'openId',
+      });
+    } catch (err) {
+      if (err instanceof MissingIdentifierError) throw new MiAccountResponseError({ step: 'open api', hint: err.message });
+      throw err;
+    }
+  }
+
+  async #rawCall(path: string, credentials: MiAccountCredentials): Promise<{ data: Record<string, unknown>; raw: string }> {
+    const data = await this.call(path, credentials);
+    return { data, raw: JSON.stringify(data) };
+  }
+
+  async #tokenRequest(step: MiAccountStep, grant: Record<string, string>, redirectURI?: string): Promise<TokenSet> {
+    if (!this.#clientSecret) {
+      throw new MiAccountError({ step: 'configuration', hint: 'token requests need clientSecret (the App Secret from the Mi developer console)' });
+    }
+    const redirect = redirectURI ?? this.redirectURI;
+    if (!redirect) {
+      throw new MiAccountError({ step, endpoint: new URL(this.tokenURL).pathname, code: 96002, hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)' });
+    }
+    const grantValue = grant.code ?? grant.refresh_token;
+    if (typeof grantValue !== 'string' || grantValue === '') {
+      throw new MiAccountError({ step, endpoint: new URL(this.tokenURL).pathname, code: 96002, hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string` });
+    }
+    const url = new URL(this.tokenURL);
+    const query = { client_id: this.clientID, redirect_uri: redirect, client_secret: this.#clientSecret, ...grant, token_type: 'mac' };
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const secrets = [this.#clientSecret, grantValue];
+    const response = await httpRequest({ url, method: 'GET', step, timeoutMs: this.timeout, maxBytes: this.maxResponseBytes, secrets });
+    const context = { step, endpoint: url.pathname, status: response.status, contentType: response.contentType, secrets };
+    const tokens = readTokenResponse(response.text, context);
+    return tokens;
+  }
+}
+
+function checkUrl(value: string, name: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
+  } catch {
+    // fall through to the error below
+  }
+  throw new TypeError(`${name} must be an absolute http(s) URL, got "${String(value).slice(0, 100)}"`);
+}
+
+function stringify(params: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
+}

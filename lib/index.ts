@@ -1,0 +1,27 @@
+import { MiAccountStrategy } from './strategy';
+
+export { MiAccountStrategy, MiAccountStrategy as Strategy };
+export type {
+  MiAccountStrategyOptions,
+  MiAccountStrategyOptionsWithRequest,
+  MiAccountAuthenticateOptions,
+  MiAccountVerifyFunction,
+  MiAccountVerifyFunctionWithRequest,
+} from './strategy';
+export { MiAccountTokenStrategy } from './token-strategy';
+export type { MiAccountTokenStrategyOptions, MiAccountTokenVerifyFunction, MiAccountTokenVerifyFunctionWithRequest } from './token-strategy';
+export { MiAccountClient, DEFAULT_AUTHORIZATION_URL, DEFAULT_TOKEN_URL, DEFAULT_OPEN_API_URL } from './client';
+export type { MiAccountClientOptions, MiAccountCredentials, GetProfileInput } from './client';
+export { validateRedirectUri, compileRedirectUris } from './redirect-uri';
+export type { RedirectUriResult, RedirectUriMatcher } from './redirect-uri';
+export { signMac, createNonce } from './mac';
+export type { SignMacInput } from './mac';
+export { parseMiResponse } from './response';
+export type { TokenSet } from './response';
+export { MiScopes, normalizeScopes } from './scopes';
+export type { MiScopeName } from './scopes';
+export { MiAccountError, MiAccountRequestError, MiAccountResponseError, MI_ERROR_CODES } from './errors';
+export type { MiErrorInfo, MiAccountStep } from './errors';
+export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './profile';
+export { miAccountButton } from './button';
+export default MiAccountStrategy;

@@ -1,0 +1,118 @@
+/** Which identifier becomes `profile.id`. */
+export type ProfileIdentifier = 'openId' | 'unionId';
+
+/** A failed optional data call that did not fail the login (see `strictProfile`). */
+export interface ProfileWarning {
+  endpoint: string;
+  code: number | undefined;
+  message: string;
+}
+
+/** The Passport normalized profile plus Mi Account's identifiers. */
+export interface MiAccountProfile {
+  provider: 'mi-account';
+  /** openId by default, or unionId with `profileIdentifier: 'unionId'`. */
+  id: string;
+  /** The user's ID within this app: the stable login key. */
+  openId: string | undefined;
+  /** The user's ID across all apps of the same developer. */
+  unionId?: string;
+  /** The raw Xiaomi account number; only apps enabled before 2018-06-01 receive it. */
+  legacyUserId?: string;
+  displayName?: string;
+  /** Largest first: _orig, _320, _120, _90, _75, base. */
+  photos?: Array<{ value: string; size?: number }>;
+  emails?: Array<{ value: string }>;
+  phoneNumbers?: Array<{ value: string }>;
+  /** Granted scopes, numeric strings. */
+  scopes: string[];
+  warnings?: ProfileWarning[];
+  _raw: string;
+  _json: Record<string, unknown>;
+}
+
+export interface ProfileSources {
+  scopes: readonly string[];
+  tokenOpenId: string | undefined;
+  tokenUnionId: string | undefined;
+  profileData: Record<string, unknown> | undefined;
+  profileRaw: string | undefined;
+  openIdData: Record<string, unknown> | undefined;
+  contactData: Record<string, unknown> | undefined;
+  warnings: readonly ProfileWarning[];
+  profileIdentifier: ProfileIdentifier;
+}
+
+const AVATAR_SIZES: ReadonlyArray<[field: string, size: number]> = [
+  ['miliaoIcon_orig', 550],
+  ['miliaoIcon_320', 320],
+  ['miliaoIcon_120', 120],
+  ['miliaoIcon_90', 90],
+  ['miliaoIcon_75', 75],
+  ['miliaoIcon', 50],
+];
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** Error thrown when the profile cannot name the user; the caller wraps it into a MiAccountError. */
+export class MissingIdentifierError extends Error {
+  constructor(readonly identifier: ProfileIdentifier) {
+    super(
+      identifier === 'openId'
+        ? 'Mi Account returned no openId (not in the token response, and /user/openidV2 gave none); request the openid scope'
+        : 'Mi Account returned no unionId (needs the profile scope); request scope "profile" or use profileIdentifier: "openId"',
+    );
+    this.name = 'MissingIdentifierError';
+  }
+}
+
+/**
+ * Builds the normalized profile from the raw Mi Account responses. Pure: no I/O.
+ *
+ * @example
+ * buildProfile({ scopes: ['1'], tokenOpenId: '2.0abc', profileData: { miliaoNick: 'Lei' }, … }).displayName // 'Lei'
+ */
+export function buildProfile(sources: ProfileSources): MiAccountProfile {
+  const data = sources.profileData ?? {};
+  const openId = sources.tokenOpenId ?? text(sources.openIdData?.openId) ?? text(sources.openIdData?.openid);
+  const unionId = text(data.unionId) ?? sources.tokenUnionId;
+  const id = sources.profileIdentifier === 'unionId' ? unionId : openId;
+  if (id === undefined) throw new MissingIdentifierError(sources.profileIdentifier);
+
+  const profile: MiAccountProfile = {
+    provider: 'mi-account',
+    id,
+    openId,
+    scopes: [...sources.scopes],
+    _raw: sources.profileRaw ?? '',
+    _json: data,
+  };
+  if (unionId !== undefined) profile.unionId = unionId;
+  const legacyUserId = text(data.userId);
+  if (legacyUserId !== undefined) profile.legacyUserId = legacyUserId;
+  const displayName = text(data.miliaoNick);
+  if (displayName !== undefined) profile.displayName = displayName;
+
+  const seen = new Set<string>();
+  const photos: Array<{ value: string; size: number }> = [];
+  for (const [field, size] of AVATAR_SIZES) {
+    const url = text(data[field]);
+    if (url !== undefined && !seen.has(url)) {
+      seen.add(url);
+      photos.push({ value: url, size });
+    }
+  }
+  if (photos.length > 0) profile.photos = photos;
+
+  const email = text(sources.contactData?.email);
+  if (email !== undefined) profile.emails = [{ value: email }];
+  const phone = text(sources.contactData?.phone);
+  if (phone !== undefined) profile.phoneNumbers = [{ value: phone }];
+  if (sources.warnings.length > 0) profile.warnings = [...sources.warnings];
+  return profile;
+}

@@ -1,0 +1,163 @@
+import { MiAccountError, MiAccountResponseError, MiAccountStep, redact } from './errors';
+import { parseGrantedScopes } from './scopes';
+
+const PREFIX = /^\s*&&&START&&&\s*/;
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Strips Mi Account's `&&&START&&&` prefix (when present) and parses the JSON body.
+ * Throws a MiAccountError when the body is not JSON.
+ *
+ * @example
+ * parseMiResponse('&&&START&&&{"error":96013}') // { error: 96013 }
+ */
+export function parseMiResponse(text: string, context: ResponseContext = { step: 'token exchange' }): unknown {
+  try {
+    return JSON.parse(text.replace(PREFIX, ''));
+  } catch {
+    // The SyntaxError is not kept: V8 quotes the body in it, and the body may hold a token.
+    throw new MiAccountResponseError({
+      step: context.step,
+      endpoint: context.endpoint,
+      status: context.status,
+      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType ?? 'a body'} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
+    });
+  }
+}
+
+export interface ResponseContext {
+  step: MiAccountStep;
+  endpoint?: string;
+  status?: number;
+  contentType?: string;
+  secrets?: ReadonlyArray<string | undefined>;
+}
+
+/** Tokens from Mi Account's token endpoint, checked and normalized. */
+export interface TokenSet {
+  accessToken: string;
+  /** Absent only for the implicit grant; single use — store the new one after every refresh. */
+  refreshToken: string | undefined;
+  /** Seconds the access token lives. */
+  expiresIn: number;
+  /** Epoch milliseconds when the access token expires. */
+  expiresAt: number;
+  /** Granted scopes as numeric strings (may be narrower than requested). */
+  scope: string[];
+  tokenType: string;
+  macKey: string;
+  macAlgorithm: string;
+  openId: string | undefined;
+  unionId: string | undefined;
+  /** The token response with keys and string values trimmed. */
+  raw: Record<string, unknown>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Copies an object with keys and string values trimmed (Mi's docs show `"mac_key "` and `" HmacSha1"`). */
+export function trimFields(input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    const name = key.trim();
+    if (UNSAFE_KEYS.has(name)) continue;
+    out[name] = typeof value === 'string' ? value.trim() : value;
+  }
+  return out;
+}
+
+/** The Mi error code of a body's `error`/`code` field (number or numeric string), if any. */
+function miCode(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  return redact(value.trim().slice(0, 300), secrets ?? []);
+}
+
+function invalid(context: ResponseContext, what: string): MiAccountResponseError {
+  return new MiAccountResponseError({
+    step: context.step,
+    endpoint: context.endpoint,
+    status: context.status,
+    hint: `Mi Account's response ${what}`,
+  });
+}
+
+/**
+ * Reads a token endpoint body: a Mi error (decided by the body, whatever the HTTP status) becomes a
+ * MiAccountError; otherwise every field is type-checked into a TokenSet.
+ */
+export function readTokenResponse(text: string, context: ResponseContext, now: number = Date.now()): TokenSet {
+  const parsed = parseMiResponse(text, context);
+  if (!isRecord(parsed)) throw invalid(context, 'is not a JSON object');
+  const body = trimFields(parsed);
+  if (body.error !== undefined && body.error !== null && body.error !== '') {
+    const code = miCode(body.error);
+    throw new MiAccountError({
+      step: context.step,
+      endpoint: context.endpoint,
+      status: context.status,
+      code,
+      description:
+        code === undefined
+          ? [describe(body.error, context.secrets), describe(body.error_description, context.secrets)].filter(Boolean).join(': ')
+          : describe(body.error_description, context.secrets),
+    });
+  }
+  const accessToken = body.access_token;
+  if (typeof accessToken !== 'string' || accessToken === '') throw invalid(context, 'has no access_token');
+  const macKey = body.mac_key;
+  if (typeof macKey !== 'string' || macKey === '') throw invalid(context, 'has no mac_key');
+  const expiresIn = typeof body.expires_in === 'string' ? Number(body.expires_in) : body.expires_in;
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+    throw invalid(context, 'has no valid expires_in');
+  }
+  const optionalString = (name: string): string | undefined => {
+    const value = body[name];
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string' && typeof value !== 'number') throw invalid(context, `has a ${name} that is not a string`);
+    return String(value);
+  };
+  const scope = optionalString('scope');
+  return {
+    accessToken,
+    refreshToken: optionalString('refresh_token'),
+    expiresIn,
+    expiresAt: now + expiresIn * 1000,
+    scope: parseGrantedScopes(scope),
+    tokenType: optionalString('token_type') ?? 'mac',
+    macKey,
+    macAlgorithm: optionalString('mac_algorithm') ?? 'HmacSha1',
+    openId: optionalString('openId') ?? optionalString('openid') ?? optionalString('open_id'),
+    unionId: optionalString('union_id') ?? optionalString('unionId'),
+    raw: body,
+  };
+}
+
+/** Reads an Open API envelope: `result: "ok"` → its `data` object; `result: "error"` → MiAccountError with the Mi code. */
+export function readOpenApiResponse(text: string, context: ResponseContext): Record<string, unknown> {
+  const parsed = parseMiResponse(text, context);
+  if (!isRecord(parsed)) throw invalid(context, 'is not a JSON object');
+  const body = trimFields(parsed);
+  if (body.result === 'ok') {
+    if (body.data === undefined || body.data === null) return {};
+    if (!isRecord(body.data)) throw invalid({ ...context }, 'has a data field that is not an object');
+    return trimFields(body.data);
+  }
+  if (body.result === 'error' || body.code !== undefined) {
+    throw new MiAccountError({
+      step: context.step,
+      endpoint: context.endpoint,
+      status: context.status,
+      code: miCode(body.code),
+      description: describe(body.description, context.secrets),
+    });
+  }
+  throw invalid(context, 'has no "result" field');
+}

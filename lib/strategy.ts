@@ -1,0 +1,338 @@
+import type { Request } from 'express';
+import OAuth2Strategy from 'passport-oauth2';
+import { localeFromAcceptLanguage, toMiLocale } from './button';
+import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiAccountClient } from './client';
+import { MiAccountError, redact } from './errors';
+import type { MiAccountProfile, ProfileIdentifier } from './profile';
+import { compileRedirectUris, RedirectUriMatcher } from './redirect-uri';
+import type { TokenSet } from './response';
+import { normalizeScopes } from './scopes';
+import { explainStateFailures, StateStoreLike } from './state';
+
+type ScopeInput = string | number | ReadonlyArray<string | number>;
+type Done = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
+
+/** Verify callback: `params` is the parsed token response (expires_in, scope, mac_key, openId, union_id…). */
+export type MiAccountVerifyFunction =
+  | ((accessToken: string, refreshToken: string, params: Record<string, unknown>, profile: MiAccountProfile, done: Done) => void)
+  | ((accessToken: string, refreshToken: string, profile: MiAccountProfile, done: Done) => void);
+export type MiAccountVerifyFunctionWithRequest =
+  | ((req: Request, accessToken: string, refreshToken: string, params: Record<string, unknown>, profile: MiAccountProfile, done: Done) => void)
+  | ((req: Request, accessToken: string, refreshToken: string, profile: MiAccountProfile, done: Done) => void);
+
+export interface MiAccountStrategyOptionsBase {
+  /** App ID from the Mi developer console. */
+  clientID: string | number;
+  /** App Secret from the Mi developer console. */
+  clientSecret: string;
+  /** Absolute or relative callback URL; must satisfy the registered redirect URIs. */
+  callbackURL?: string;
+  /** Names or numeric IDs; default `['profile']`. */
+  scope?: ScopeInput;
+  /** Redirect URIs registered on the Mi console (`;`-separated or array); enables validation before redirecting. */
+  registeredRedirectURIs?: string | readonly string[];
+  /** Sent as `skip_confirm` when set. */
+  skipConfirm?: boolean;
+  /** `_locale` of Mi pages (`'en_US'`…); `'auto'` derives it from Accept-Language. */
+  locale?: string;
+  /** Which ID becomes `profile.id`. Default `'openId'`. */
+  profileIdentifier?: ProfileIdentifier;
+  /** When true, a failing optional data call (phone/email, openid) fails the login. Default false. */
+  strictProfile?: boolean;
+  /** MAC-sign Open API calls. Default true. */
+  signRequests?: boolean;
+  /** Milliseconds per HTTP call to Mi Account. Default 10000. */
+  timeout?: number;
+  authorizationURL?: string;
+  tokenURL?: string;
+  openApiURL?: string;
+  /** As passport-oauth2, but on by default. */
+  state?: boolean;
+  store?: OAuth2Strategy.StateStore;
+  sessionKey?: string;
+  skipUserProfile?: boolean | ((...args: unknown[]) => unknown);
+  proxy?: boolean;
+  /** Strategy name. Default `'mi-account'`. */
+  name?: string;
+}
+export interface MiAccountStrategyOptions extends MiAccountStrategyOptionsBase {
+  passReqToCallback?: false;
+}
+export interface MiAccountStrategyOptionsWithRequest extends MiAccountStrategyOptionsBase {
+  passReqToCallback: true;
+}
+
+/** Per-request options of `passport.authenticate('mi-account', { … })`. */
+export interface MiAccountAuthenticateOptions {
+  scope?: ScopeInput;
+  callbackURL?: string;
+  skipConfirm?: boolean;
+  locale?: string;
+  state?: string | Record<string, unknown>;
+  [option: string]: unknown;
+}
+
+interface StrategySettings {
+  callbackURL: string | undefined;
+  scope: string[];
+  redirectMatcher: RedirectUriMatcher | undefined;
+  skipConfirm: boolean | undefined;
+  locale: string | undefined;
+  profileIdentifier: ProfileIdentifier;
+  strictProfile: boolean;
+  trustProxy: boolean;
+}
+
+/** node-oauth's token call, as passport-oauth2 and passport-oauth2-refresh invoke it. */
+type TokenRequest = (
+  code: string,
+  params: Record<string, unknown>,
+  callback: (err: unknown, accessToken?: string, refreshToken?: string, params?: Record<string, unknown>) => void,
+) => void;
+
+const MAX_CODE_LENGTH = 4096;
+const REFUSALS = new Set(['96012', 'access_denied']);
+
+/**
+ * Passport strategy for "Sign in with Mi Account" (Xiaomi OAuth 2.0), name `mi-account`.
+ *
+ * @example
+ * passport.use(new MiAccountStrategy(
+ *   { clientID: process.env.MI_CLIENT_ID, clientSecret: process.env.MI_CLIENT_SECRET,
+ *     callbackURL: 'https://app.example/auth/mi/callback', scope: ['profile', 'openid'] },
+ *   (accessToken, refreshToken, params, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+ * ));
+ */
+export class MiAccountStrategy extends OAuth2Strategy {
+  /** The client all HTTP to Mi Account goes through. */
+  readonly client: MiAccountClient;
+  // Not #private: passport calls authenticate on Object.create(strategy), which cannot read #fields.
+  private readonly settings: StrategySettings;
+
+  constructor(options: MiAccountStrategyOptions, verify: MiAccountVerifyFunction);
+  constructor(options: MiAccountStrategyOptionsWithRequest, verify: MiAccountVerifyFunctionWithRequest);
+  constructor(options: MiAccountStrategyOptions | MiAccountStrategyOptionsWithRequest, verify: MiAccountVerifyFunction | MiAccountVerifyFunctionWithRequest) {
+    if (!options || typeof options !== 'object') throw new TypeError('MiAccountStrategy requires an options object');
+    if (typeof verify !== 'function') throw new TypeError('MiAccountStrategy requires a verify callback');
+    const scope = normalizeScopes(options.scope ?? ['profile']);
+    const clientID = options.clientID === undefined || options.clientID === null ? '' : String(options.clientID).trim();
+    if (clientID === '') throw new TypeError('MiAccountStrategy requires clientID: the App ID from the Mi developer console');
+    if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
+      throw new TypeError('MiAccountStrategy requires clientSecret: the App Secret from the Mi developer console');
+    }
+    if (options.profileIdentifier !== undefined && options.profileIdentifier !== 'openId' && options.profileIdentifier !== 'unionId') {
+      throw new TypeError(`profileIdentifier must be 'openId' or 'unionId', got ${JSON.stringify(options.profileIdentifier)}`);
+    }
+    const matcher = options.registeredRedirectURIs === undefined ? undefined : compileRedirectUris(options.registeredRedirectURIs);
+    if (matcher && options.callbackURL) assertCallbackCanMatch(options.callbackURL, matcher);
+
+    super(
+      {
+        ...options,
+        clientID,
+        authorizationURL: options.authorizationURL ?? DEFAULT_AUTHORIZATION_URL,
+        tokenURL: options.tokenURL ?? DEFAULT_TOKEN_URL,
+        scope,
+        scopeSeparator: ' ',
+        state: options.state ?? true,
+        passReqToCallback: options.passReqToCallback,
+      } as OAuth2Strategy.StrategyOptionsWithRequest,
+      verify as OAuth2Strategy.VerifyFunctionWithRequest,
+    );
+    this.name = options.name ?? 'mi-account';
+    this.settings = {
+      callbackURL: options.callbackURL,
+      scope,
+      redirectMatcher: matcher,
+      skipConfirm: options.skipConfirm,
+      locale: options.locale,
+      profileIdentifier: options.profileIdentifier ?? 'openId',
+      strictProfile: options.strictProfile ?? false,
+      trustProxy: options.proxy ?? false,
+    };
+    this.client = new MiAccountClient({
+      clientID,
+      clientSecret: options.clientSecret,
+      redirectURI: options.callbackURL && isAbsolute(options.callbackURL) ? options.callbackURL : undefined,
+      tokenURL: options.tokenURL ?? DEFAULT_TOKEN_URL,
+      openApiURL: options.openApiURL ?? DEFAULT_OPEN_API_URL,
+      timeout: options.timeout,
+      signRequests: options.signRequests,
+    });
+    const internals = this as unknown as { _stateStore: StateStoreLike };
+    internals._stateStore = explainStateFailures(internals._stateStore);
+    // Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors): route node-oauth's token call to our client.
+    // passport-oauth2-refresh uses this too.
+    const oauth2 = this._oauth2 as unknown as { getOAuthAccessToken: TokenRequest };
+    oauth2.getOAuthAccessToken = (code, params, callback) => {
+      const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
+      const request =
+        params.grant_type === 'refresh_token' ? this.client.refreshAccessToken(code, redirectURI) : this.client.exchangeCode(code, redirectURI);
+      deliver(request, (err, tokens) =>
+        tokens ? callback(null, tokens.accessToken, tokens.refreshToken ?? '', tokens.raw) : callback(err),
+      );
+    };
+  }
+
+  /** Starts the login (redirect to Mi Account) or completes it on the callback. */
+  override authenticate(req: Request, options: MiAccountAuthenticateOptions = {}): void {
+    const query = (req.query ?? {}) as Record<string, unknown>;
+    if (query.error !== undefined) return this.authorizationError(query);
+    let callbackURL: string | undefined;
+    let effective: MiAccountAuthenticateOptions;
+    try {
+      callbackURL = this.effectiveCallbackURL(req, options.callbackURL);
+      effective = { ...options, callbackURL, scope: options.scope === undefined ? this.settings.scope : normalizeScopes(options.scope) };
+    } catch (err) {
+      return this.error(err as Error);
+    }
+    const code = query.code ?? (req.body as Record<string, unknown> | undefined)?.code;
+    if (code !== undefined) {
+      if (typeof code !== 'string' || code === '' || code.length > MAX_CODE_LENGTH) {
+        return this.fail({ message: 'The Mi Account callback carried an invalid authorization code; start the login again.' }, 400);
+      }
+    } else {
+      if (this.settings.redirectMatcher && callbackURL) {
+        const result = this.settings.redirectMatcher.match(callbackURL);
+        if (!result.ok) {
+          return this.error(
+            new MiAccountError({
+              step: 'redirect uri',
+              code: 96010,
+              hint: `${result.reason}. Register "${callbackURL}" (or a parent path) on the Mi developer console and in registeredRedirectURIs, or change callbackURL`,
+            }),
+          );
+        }
+      }
+      const locale = effective.locale ?? this.settings.locale;
+      effective.locale = locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale;
+    }
+    // One object per login: the token set reaches the profile step through this closure, never through shared state.
+    const login = Object.create(this) as MiAccountStrategy & { _oauth2: OAuth2Strategy['_oauth2'] };
+    let tokens: TokenSet | undefined;
+    const shared = this._oauth2;
+    login._oauth2 = Object.create(shared, {
+      getOAuthAccessToken: {
+        value: ((grantCode, params, callback) => {
+          const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
+          deliver(this.client.exchangeCode(grantCode, redirectURI), (err, result) => {
+            if (!result) return callback(err);
+            tokens = result;
+            callback(null, result.accessToken, result.refreshToken ?? '', result.raw);
+          });
+        }) satisfies TokenRequest,
+      },
+    });
+    login.userProfile = (accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void) =>
+      tokens ? this.loadProfile(tokens, done) : this.userProfile(accessToken, done);
+    OAuth2Strategy.prototype.authenticate.call(login, req, effective);
+  }
+
+  /** Passes MiAccountErrors through; passport-oauth2 would wrap them into a vaguer InternalOAuthError. */
+  _createOAuthError(message: string, err: unknown): Error {
+    if (err instanceof MiAccountError) return err;
+    return (OAuth2Strategy.prototype as unknown as { _createOAuthError(m: string, e: unknown): Error })._createOAuthError.call(this, message, err);
+  }
+
+  /** Sends `skip_confirm` and `_locale` to Mi's authorization page when set. */
+  override authorizationParams(options: MiAccountAuthenticateOptions): object {
+    const params: Record<string, string> = {};
+    const skipConfirm = options.skipConfirm ?? this.settings.skipConfirm;
+    if (skipConfirm !== undefined) params.skip_confirm = String(Boolean(skipConfirm));
+    if (typeof options.locale === 'string' && options.locale !== '') params._locale = options.locale;
+    return params;
+  }
+
+  /**
+   * Loads the profile for a bare access token. A login uses the full token response instead (mac_key, scope,
+   * openId); call `strategy.client.getProfile(...)` yourself when you hold a stored token set.
+   */
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void): void {
+    if (this.client.signRequests) {
+      done(
+        new MiAccountError({
+          step: 'open api',
+          hint: 'userProfile(accessToken) cannot sign Open API calls without the mac_key: use strategy.client.getProfile({ accessToken, macKey, scope, openId })',
+        }),
+      );
+      return;
+    }
+    deliver(this.client.getProfile({ accessToken, macKey: '', profileIdentifier: this.settings.profileIdentifier, strictProfile: this.settings.strictProfile }), (err, profile) =>
+      done(err, profile),
+    );
+  }
+
+  private loadProfile(tokens: TokenSet, done: (err?: unknown, profile?: MiAccountProfile) => void): void {
+    const profile = this.client.getProfile({
+      accessToken: tokens.accessToken,
+      macKey: tokens.macKey,
+      scope: tokens.scope.length > 0 ? tokens.scope : this.settings.scope,
+      openId: tokens.openId,
+      unionId: tokens.unionId,
+      profileIdentifier: this.settings.profileIdentifier,
+      strictProfile: this.settings.strictProfile,
+    });
+    deliver(profile, (err, result) => done(err, result));
+  }
+
+  private authorizationError(query: Record<string, unknown>): void {
+    const error = typeof query.error === 'string' ? query.error.trim() : '';
+    const description = typeof query.error_description === 'string' ? redact(query.error_description.slice(0, 300), []) : undefined;
+    if (REFUSALS.has(error)) {
+      return this.fail({ message: description || 'The Mi Account sign-in was cancelled.', code: 96012 }, 403);
+    }
+    const code = /^\d{1,9}$/.test(error) ? Number(error) : undefined;
+    return this.error(
+      new MiAccountError({
+        step: 'authorization',
+        code,
+        description: code === undefined && error ? `${error.slice(0, 60)}${description ? `: ${description}` : ''}` : description,
+      }),
+    );
+  }
+
+  private effectiveCallbackURL(req: Request, override: string | undefined): string | undefined {
+    const callbackURL = override ?? this.settings.callbackURL;
+    if (!callbackURL || isAbsolute(callbackURL)) return callbackURL;
+    return new URL(callbackURL, originalURL(req, this.settings.trustProxy)).toString();
+  }
+}
+
+function isAbsolute(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(url);
+}
+
+function headerValue(req: Request, name: string): string | undefined {
+  const value = req.headers?.[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** The URL the browser requested, as passport-oauth2 reconstructs it to resolve a relative callback URL. */
+function originalURL(req: Request, trustProxy: boolean): string {
+  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
+  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
+  const protocol = forwarded || (encrypted ? 'https' : 'http');
+  const host = (trustProxy && headerValue(req, 'x-forwarded-host')) || headerValue(req, 'host') || 'localhost';
+  return `${protocol}://${host}${req.originalUrl || req.url || '/'}`;
+}
+
+function assertCallbackCanMatch(callbackURL: string, matcher: RedirectUriMatcher): void {
+  if (isAbsolute(callbackURL)) {
+    const result = matcher.match(callbackURL);
+    if (!result.ok) throw new TypeError(`callbackURL "${callbackURL}" can never be accepted by Mi Account: ${result.reason}`);
+    return;
+  }
+  // A relative callback takes its host from the request: it can match if it fits under some registered origin.
+  const fits = matcher.registered.some((uri) => matcher.match(new URL(callbackURL, uri).toString()).ok);
+  if (!fits) {
+    throw new TypeError(`callbackURL "${callbackURL}" is under none of the registered redirect URI paths (${matcher.registered.join('; ')})`);
+  }
+}
+
+/** Settles a promise into a Node-style callback outside the promise chain, so a throwing callback is not swallowed. */
+function deliver<T>(promise: Promise<T>, callback: (err: unknown, value?: T) => void): void {
+  promise.then(
+    (value) => process.nextTick(callback, null, value),
+    (err: unknown) => process.nextTick(callback, err),
+  );
+}

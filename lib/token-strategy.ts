@@ -1,0 +1,152 @@
+import type { Request } from 'express';
+import { Strategy } from 'passport-strategy';
+import { MiAccountClient } from './client';
+import { MiAccountError } from './errors';
+import { parseMacAuthorizationHeader } from './mac';
+import type { MiAccountProfile, ProfileIdentifier } from './profile';
+import { normalizeScopes } from './scopes';
+
+type Done = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
+export type MiAccountTokenVerifyFunction = (accessToken: string, profile: MiAccountProfile, done: Done) => void;
+export type MiAccountTokenVerifyFunctionWithRequest = (req: Request, accessToken: string, profile: MiAccountProfile, done: Done) => void;
+
+export interface MiAccountTokenStrategyOptions {
+  /** App ID from the Mi developer console. */
+  clientID: string | number;
+  openApiURL?: string;
+  /** Names of the token fields in the body, the query and the Authorization header. */
+  tokenFields?: { accessToken?: string; macKey?: string };
+  /** Scopes the client app requested (names or IDs); decides which data calls are made. Default `['profile', 'openid']`. */
+  scope?: string | ReadonlyArray<string | number>;
+  /** Which ID becomes `profile.id`. Default `'openId'` (needs the openid scope). */
+  profileIdentifier?: ProfileIdentifier;
+  /** Milliseconds per call to Mi Account. Default 10000. */
+  timeout?: number;
+  /**
+   * Cache verified tokens for this long (ms). Off by default: with a cache, a token the user revoked keeps
+   * working until its entry expires, but repeated API calls skip a round trip to Mi Account.
+   */
+  cacheTtlMs?: number;
+  /** Most tokens kept in the cache. Default 1000. */
+  cacheMaxEntries?: number;
+  passReqToCallback?: boolean;
+  /** Strategy name. Default `'mi-account-token'`. */
+  name?: string;
+}
+
+const MAX_TOKEN_LENGTH = 4096;
+const REJECTED_CODES = new Set([96007, 96008, 96012]);
+
+interface CacheEntry {
+  profile: MiAccountProfile;
+  expires: number;
+}
+
+/**
+ * Passport strategy `mi-account-token`: logs in with an access token + mac_key obtained by the implicit
+ * grant or a mobile SDK, verified by a MAC-signed `/user/profile` call.
+ *
+ * @example
+ * passport.use(new MiAccountTokenStrategy({ clientID }, (accessToken, profile, done) => done(null, { id: profile.id })));
+ * app.get('/api/me', passport.authenticate('mi-account-token', { session: false }), (req, res) => res.json(req.user));
+ */
+export class MiAccountTokenStrategy extends Strategy {
+  name: string;
+  readonly client: MiAccountClient;
+  private readonly verify: MiAccountTokenVerifyFunction | MiAccountTokenVerifyFunctionWithRequest;
+  private readonly fields: { accessToken: string; macKey: string };
+  private readonly scope: string[];
+  private readonly profileIdentifier: ProfileIdentifier;
+  private readonly passReqToCallback: boolean;
+  private readonly cacheTtlMs: number;
+  private readonly cacheMaxEntries: number;
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(options: MiAccountTokenStrategyOptions & { passReqToCallback?: false }, verify: MiAccountTokenVerifyFunction);
+  constructor(options: MiAccountTokenStrategyOptions & { passReqToCallback: true }, verify: MiAccountTokenVerifyFunctionWithRequest);
+  constructor(options: MiAccountTokenStrategyOptions, verify: MiAccountTokenVerifyFunction | MiAccountTokenVerifyFunctionWithRequest) {
+    super();
+    if (typeof verify !== 'function') throw new TypeError('MiAccountTokenStrategy requires a verify callback');
+    this.name = options.name ?? 'mi-account-token';
+    this.client = new MiAccountClient({ clientID: options.clientID, openApiURL: options.openApiURL, timeout: options.timeout });
+    this.verify = verify;
+    this.fields = { accessToken: options.tokenFields?.accessToken ?? 'access_token', macKey: options.tokenFields?.macKey ?? 'mac_key' };
+    this.scope = normalizeScopes(options.scope ?? ['profile', 'openid']);
+    this.profileIdentifier = options.profileIdentifier ?? 'openId';
+    this.passReqToCallback = options.passReqToCallback ?? false;
+    this.cacheTtlMs = options.cacheTtlMs ?? 0;
+    this.cacheMaxEntries = options.cacheMaxEntries ?? 1000;
+  }
+
+  /** Reads the token from the body, the query or the Authorization header, verifies it with Mi Account, then calls verify. */
+  override authenticate(req: Request): void {
+    const credentials = this.readCredentials(req);
+    if (typeof credentials === 'string') return this.fail({ message: credentials }, 400);
+    const key = `${credentials.accessToken}\n${credentials.macKey}`;
+    const cached = this.cacheTtlMs > 0 ? this.cache.get(key) : undefined;
+    if (cached && cached.expires > Date.now()) return this.callVerify(req, credentials.accessToken, cached.profile);
+
+    this.client
+      .getProfile({ ...credentials, scope: this.scope, profileIdentifier: this.profileIdentifier })
+      .then(
+        (profile) => {
+          if (this.cacheTtlMs > 0) this.remember(key, profile);
+          process.nextTick(() => this.callVerify(req, credentials.accessToken, profile));
+        },
+        (err: unknown) =>
+          process.nextTick(() => {
+            if (err instanceof MiAccountError && err.code !== undefined && REJECTED_CODES.has(err.code)) {
+              return this.fail({ message: err.message, code: err.code }, 401);
+            }
+            this.error(err as Error);
+          }),
+      );
+  }
+
+  private callVerify(req: Request, accessToken: string, profile: MiAccountProfile): void {
+    const done: Done = (err, user, info) => {
+      if (err) return this.error(err as Error);
+      if (!user) return this.fail(info ?? { message: 'The Mi Account user was not accepted' }, 401);
+      this.success(user, info);
+    };
+    try {
+      if (this.passReqToCallback) (this.verify as MiAccountTokenVerifyFunctionWithRequest)(req, accessToken, profile, done);
+      else (this.verify as MiAccountTokenVerifyFunction)(accessToken, profile, done);
+    } catch (err) {
+      this.error(err as Error);
+    }
+  }
+
+  private readCredentials(req: Request): { accessToken: string; macKey: string } | string {
+    const header = parseMacAuthorizationHeader(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
+    const sources: Array<Record<string, unknown> | undefined> = [
+      header,
+      isRecord(req.body) ? req.body : undefined,
+      isRecord(req.query) ? (req.query as Record<string, unknown>) : undefined,
+    ];
+    for (const source of sources) {
+      const accessToken = source?.[this.fields.accessToken];
+      if (accessToken === undefined) continue;
+      const macKey = source?.[this.fields.macKey];
+      if (typeof accessToken !== 'string' || accessToken === '' || accessToken.length > MAX_TOKEN_LENGTH) {
+        return `${this.fields.accessToken} must be a non-empty string`;
+      }
+      if (typeof macKey !== 'string' || macKey === '' || macKey.length > MAX_TOKEN_LENGTH) {
+        return `${this.fields.macKey} is missing: send the mac_key from the token response with the ${this.fields.accessToken}`;
+      }
+      return { accessToken, macKey };
+    }
+    return `Missing Mi Account credentials: send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body, the query, or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header`;
+  }
+
+  private remember(key: string, profile: MiAccountProfile): void {
+    this.cache.delete(key);
+    this.cache.set(key, { profile, expires: Date.now() + this.cacheTtlMs });
+    // A Map iterates in insertion order: the first key is the least recently verified.
+    while (this.cache.size > this.cacheMaxEntries) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

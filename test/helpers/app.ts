@@ -1,0 +1,97 @@
+import express from 'express';
+import session from 'express-session';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Passport } from 'passport';
+import { MiAccountStrategy, MiAccountStrategyOptions } from '../../lib';
+import type { MiAccountProfile } from '../../lib';
+
+export interface VerifiedLogin {
+  accessToken: string;
+  refreshToken: string;
+  params: Record<string, unknown>;
+  profile: MiAccountProfile;
+}
+
+export interface TestApp {
+  url: string;
+  strategy: MiAccountStrategy;
+  /** What the verify callback received, in order. */
+  verified: VerifiedLogin[];
+  /** Errors that reached the Express error handler. */
+  errors: Error[];
+  close(): Promise<void>;
+}
+
+/** A real Express app with sessions and Passport, logging in with MiAccountStrategy. */
+export async function startTestApp(
+  options: Partial<MiAccountStrategyOptions> & Pick<MiAccountStrategyOptions, 'clientID' | 'clientSecret'>,
+  port = 0,
+): Promise<TestApp> {
+  const verified: VerifiedLogin[] = [];
+  const errors: Error[] = [];
+  const passport = new Passport();
+  const strategy = new MiAccountStrategy(
+    { callbackURL: '/auth/mi/callback', ...options } as MiAccountStrategyOptions,
+    (accessToken: string, refreshToken: string, params: Record<string, unknown>, profile: MiAccountProfile, done: (err: unknown, user?: Express.User) => void) => {
+      verified.push({ accessToken, refreshToken, params, profile });
+      done(null, { profile });
+    },
+  );
+  passport.use(strategy);
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user: Express.User, done) => done(null, user));
+
+  const app = express();
+  app.use(session({ secret: 'test-session-secret', resave: false, saveUninitialized: false }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.get('/auth/mi', (req, res, next) => {
+    const scope = typeof req.query.scope === 'string' ? req.query.scope : undefined;
+    passport.authenticate('mi-account', scope ? { scope } : {})(req, res, next);
+  });
+  app.get('/auth/mi/callback', passport.authenticate('mi-account', { failureRedirect: '/login-failed', failureMessage: true }), (_req, res) => {
+    res.redirect('/profile');
+  });
+  app.get('/profile', (req, res) => {
+    if (!req.user) return res.status(401).json({ error: 'not logged in' });
+    res.json(req.user);
+  });
+  app.get('/login-failed', (req, res) => {
+    const messages = (req.session as unknown as { messages?: string[] }).messages ?? [];
+    res.status(403).json({ failed: true, messages });
+  });
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    errors.push(err);
+    res.status(500).json({ error: err.name, message: err.message });
+  });
+
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  const { port: actual } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    strategy,
+    verified,
+    errors,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
