@@ -149,7 +149,7 @@ export class MiAccountClient {
 
   /**
    * Fetches and normalizes the user's profile: `/user/profile` with scope 1, `/user/phoneAndEmail` with
-   * scope 4 or 6, `/user/openidV2` only when no openId is given — independent calls run in parallel.
+   * scope 4 or 6, `/user/openidV2` only with scope 3 and no openId given — independent calls run in parallel.
    *
    * @example
    * const profile = await client.getProfile({ accessToken, macKey, scope: tokens.scope, openId: tokens.openId });
@@ -168,7 +168,7 @@ export class MiAccountClient {
     const wantsContact = scopes.includes('4') || scopes.includes('6');
     const [profile, openIdData, contact] = await Promise.all([
       scopes.includes('1') ? this.#rawCall('/user/profile', input) : undefined,
-      input.openId ? undefined : optional(this.call('/user/openidV2', input), '/user/openidV2'),
+      input.openId || !scopes.includes('3') ? undefined : optional(this.call('/user/openidV2', input), '/user/openidV2'),
       wantsContact ? optional(this.call('/user/phoneAndEmail', input), '/user/phoneAndEmail') : undefined,
     ]);
     try {

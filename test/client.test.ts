@@ -151,6 +151,23 @@ describe('MiAccountClient over HTTP', () => {
     await expect(client({ maxResponseBytes: 256 * 1024 }).exchangeCode('c')).rejects.toThrow(/larger than 262144 bytes/);
   });
 
+  it('calls /user/openidV2 only when the token response had no openId, in parallel with /user/profile', async () => {
+    // The server answers only once both calls are in flight: sequential calls would time out.
+    const pending: Array<() => void> = [];
+    server = await startRawServer((req, res) => {
+      const data = req.url!.startsWith('/user/openidV2') ? { openId: 'from-openid-v2' } : { miliaoNick: 'Lei' };
+      pending.push(() => res.end(JSON.stringify({ result: 'ok', data })));
+      if (pending.length >= 2) pending.splice(0).forEach((answer) => answer());
+    });
+    const profile = await client({ timeout: 2000 }).getProfile({ accessToken: 'tok', macKey: 'key', scope: '1 3' });
+    expect(profile.id).toBe('from-openid-v2');
+    expect(server.requests.map((r) => r.url.pathname).sort()).toEqual(['/user/openidV2', '/user/profile']);
+    server.requests.length = 0;
+    pending.push(() => undefined);
+    await client().getProfile({ accessToken: 'tok', macKey: 'key', scope: '1 3', openId: 'from-token' });
+    expect(server.requests.map((r) => r.url.pathname)).toEqual(['/user/profile']);
+  });
+
   it('needs a redirect URI for token requests', async () => {
     server = await startRawServer((_req, res) => res.end('{}'));
     await expect(client({ redirectURI: undefined }).exchangeCode('c')).rejects.toThrow(MiAccountError);

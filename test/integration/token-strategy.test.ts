@@ -1,0 +1,152 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Passport } from 'passport';
+import { MiAccountTokenStrategy, MiAccountTokenStrategyOptions } from '../../lib';
+import type { MiAccountProfile } from '../../lib';
+import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
+import { startMiAccountEmulator } from '../../lib/emulator';
+import type { MiEmulator } from '../../lib/emulator';
+import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+
+const REDIRECT = 'http://127.0.0.1:8765/spa/callback';
+
+describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
+  let emulator: MiEmulator;
+  let server: Server | undefined;
+  let api = '';
+  let verified: MiAccountProfile[] = [];
+
+  beforeAll(async () => {
+    emulator = await startMiAccountEmulator({
+      clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8765/spa' }],
+      users: USERS,
+      autoApprove: '1001',
+    });
+  });
+  afterAll(() => emulator.close());
+  afterEach(
+    () =>
+      new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.closeAllConnections();
+        server.close(() => resolve());
+        server = undefined;
+      }),
+  );
+
+  async function startApi(options: Partial<MiAccountTokenStrategyOptions> = {}) {
+    verified = [];
+    const passport = new Passport();
+    passport.use(
+      new MiAccountTokenStrategy({ clientID: CLIENT_ID, openApiURL: emulator.openApiURL, timeout: 800, ...options } as MiAccountTokenStrategyOptions & { passReqToCallback?: false }, (_token, profile, done) => {
+        verified.push(profile);
+        done(null, { id: profile.id, name: profile.displayName });
+      }),
+    );
+    const app = express();
+    app.use(express.json());
+    app.use(passport.initialize());
+    app.all('/api/me', passport.authenticate('mi-account-token', { session: false }), (req, res) => res.json(req.user));
+    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(502).json({ error: err.name, message: err.message });
+    });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/me`;
+  }
+
+  /** Runs the implicit grant against the emulator the way the browser helper would. */
+  async function implicitTokens(scope: string[] = ['profile', 'openid']) {
+    const { url, state } = buildImplicitAuthorizeUrl({ clientID: CLIENT_ID, redirectURI: REDIRECT, scope, authorizationURL: emulator.authorizationURL });
+    const response = await fetch(url, { redirect: 'manual' });
+    const location = new URL(response.headers.get('location')!);
+    return parseImplicitCallback(location.hash, state, location.search);
+  }
+
+  it('accepts the token and mac_key in a JSON body and hands verify the profile', async () => {
+    await startApi();
+    const tokens = await implicitTokens();
+    const response = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ access_token: tokens.accessToken, mac_key: tokens.macKey }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ name: 'Alex Chen' });
+    expect(verified[0]!.openId).toEqual(expect.any(String));
+  });
+
+  it('accepts the query string', async () => {
+    await startApi();
+    const tokens = await implicitTokens();
+    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`);
+    expect(response.status).toBe(200);
+  });
+
+  it('accepts an Authorization: MAC header', async () => {
+    await startApi();
+    const tokens = await implicitTokens();
+    const response = await fetch(api, {
+      headers: { authorization: `MAC access_token="${encodeURIComponent(tokens.accessToken)}", mac_key="${encodeURIComponent(tokens.macKey)}"` },
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('answers 400 without credentials', async () => {
+    await startApi();
+    const response = await fetch(api);
+    expect(response.status).toBe(400);
+  });
+
+  it('answers 401 for a token Mi Account rejects (96008)', async () => {
+    await startApi();
+    const response = await fetch(`${api}?access_token=forged&mac_key=forged`);
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 401 for a wrong mac_key (MAC does not verify, 96012)', async () => {
+    await startApi();
+    const tokens = await implicitTokens();
+    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=wrong-key`);
+    expect(response.status).toBe(401);
+  });
+
+  it('passes a network failure on as an error, not a 401', async () => {
+    await startApi();
+    const tokens = await implicitTokens();
+    emulator.setFault('/user/profile', 'reset');
+    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`);
+    emulator.setFault('/user/profile', null);
+    expect(response.status).toBe(502);
+    const body = (await response.json()) as { message: string };
+    expect(body.message).not.toContain(tokens.accessToken);
+    expect(body.message).not.toContain(tokens.macKey);
+  });
+
+  it('with a cache, verifies a token with Mi Account once within the TTL', async () => {
+    await startApi({ cacheTtlMs: 60_000 });
+    const tokens = await implicitTokens();
+    emulator.stats.reset();
+    const url = `${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`;
+    for (let i = 0; i < 3; i += 1) expect((await fetch(url)).status).toBe(200);
+    expect(emulator.stats.requests['/user/profile']).toBe(1);
+  });
+
+  it('without a cache, verifies every request', async () => {
+    await startApi();
+    const tokens = await implicitTokens();
+    emulator.stats.reset();
+    const url = `${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`;
+    for (let i = 0; i < 3; i += 1) expect((await fetch(url)).status).toBe(200);
+    expect(emulator.stats.requests['/user/profile']).toBe(3);
+  });
+
+  it('uses unionId when the app did not request the openid scope', async () => {
+    await startApi({ scope: ['profile'], profileIdentifier: 'unionId' });
+    const tokens = await implicitTokens(['profile']);
+    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`);
+    expect(await response.json()).toMatchObject({ id: 'union-1001' });
+  });
+});
