@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError, MiAccountStep, sanitizeCause } from './errors';
 
 export interface HttpRequest {
@@ -18,69 +20,82 @@ export interface HttpResponse {
   text: string;
 }
 
-/** Sends one request with a deadline covering headers and body, and a cap on the body size. */
-export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+// Keep-alive agents of this library: logins reuse connections to Mi Account without touching the app's global agents.
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, scheduling: 'lifo' }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, scheduling: 'lifo' }),
+};
+
+/** Sends one request with a deadline covering connect, headers and body, and a cap on the body size. */
+export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const endpoint = request.url.pathname;
-  const signal = AbortSignal.timeout(request.timeoutMs);
-  try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: { accept: 'application/json', ...request.headers },
-      body: request.body,
-      signal,
-      redirect: 'manual',
-    });
-    const text = await readCapped(response, request.maxBytes, request.step, endpoint);
-    return { status: response.status, contentType: response.headers.get('content-type') ?? 'no content type', text };
-  } catch (err) {
-    if (err instanceof MiAccountError) throw err;
-    if (signal.aborted) {
-      throw new MiAccountRequestError({
-        step: request.step,
-        endpoint,
-        hint: `timed out after ${request.timeoutMs} ms (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
+  const { step, timeoutMs, maxBytes } = request;
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, response?: HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(response as HttpResponse);
+    };
+    const protocol = request.url.protocol === 'https:' ? https : http;
+    const agent = request.url.protocol === 'https:' ? agents['https:'] : agents['http:'];
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    const req = protocol.request(request.url, { method: request.method, headers, agent }, (res) => {
+      const declared = Number(res.headers['content-length']);
+      if (declared > maxBytes) {
+        finish(tooLarge(step, endpoint, maxBytes));
+        return res.destroy();
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          finish(tooLarge(step, endpoint, maxBytes));
+          res.destroy();
+        } else {
+          chunks.push(chunk);
+        }
       });
-    }
-    const cause = sanitizeCause(err, request.secrets);
-    const code = networkCode(cause);
-    throw new MiAccountRequestError({
-      step: request.step,
-      endpoint,
-      hint: `could not reach ${request.url.host}${code ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
-      cause,
+      res.on('end', () =>
+        finish(undefined, {
+          status: res.statusCode ?? 0,
+          contentType: res.headers['content-type'] ?? 'no content type',
+          text: Buffer.concat(chunks, size).toString('utf8'),
+        }),
+      );
+      res.on('error', (err) => finish(networkError(request, err)));
+      res.on('close', () => {
+        if (!res.complete) finish(networkError(request, new Error('the connection closed before the response was complete')));
+      });
     });
-  }
+    const timer = setTimeout(() => {
+      finish(
+        new MiAccountRequestError({
+          step,
+          endpoint,
+          hint: `timed out after ${timeoutMs} ms (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
+        }),
+      );
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (err) => finish(err instanceof MiAccountError ? err : networkError(request, err)));
+    req.end(request.body);
+  });
 }
 
-function networkCode(err: Error): string | undefined {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-async function readCapped(response: Response, maxBytes: number, step: MiAccountStep, endpoint: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge(step, endpoint, maxBytes);
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(step, endpoint, maxBytes);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
+function networkError(request: HttpRequest, err: unknown): MiAccountRequestError {
+  const cause = sanitizeCause(err, request.secrets);
+  const code = (cause as { code?: unknown }).code;
+  return new MiAccountRequestError({
+    step: request.step,
+    endpoint: request.url.pathname,
+    hint: `could not reach ${request.url.host}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
+    cause,
+  });
 }
 
 function tooLarge(step: MiAccountStep, endpoint: string, maxBytes: number): MiAccountResponseError {

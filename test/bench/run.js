@@ -1,0 +1,272 @@
+#!/usr/bin/env node
+// npm run bench: side-by-side measurements of MiAccountStrategy and plain passport-oauth2 against the
+// emulator on loopback. One run, one machine; the table goes to stdout (and into the README with --write-readme).
+'use strict';
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const express = require('express');
+const session = require('express-session');
+const { Passport } = require('passport');
+const OAuth2Strategy = require('passport-oauth2');
+const lib = require('../../dist');
+const { readTokenResponse, readOpenApiResponse } = require('../../dist/response');
+const { buildProfile } = require('../../dist/profile');
+const { startMiAccountEmulator } = require('../../dist/emulator');
+
+const CLIENT_ID = '2882303761517383915';
+const CLIENT_SECRET = 'bench-secret-value';
+const USERS = [{ id: '1001', nickname: 'Bench User', unionId: 'u-1001', phone: '+86 1', email: 'b@example.com', avatar: 'https://cdn.example/a.jpg' }];
+const ALL_PROFILE_SCOPES = ['profile', 'openid', 'phone', 'email'];
+const quick = process.argv.includes('--quick');
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = require('node:net').createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the emulator in a child process; `stats()` and `reset()` ask it over IPC. */
+async function startEmulator(port, options = {}) {
+  const { fork } = require('node:child_process');
+  const config = {
+    clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: `http://127.0.0.1:${port}/auth`, sensitiveScopes: true }],
+    users: USERS,
+    autoApprove: '1001',
+    ...options,
+  };
+  const child = fork(path.join(__dirname, 'emulator-process.js'), [JSON.stringify(config)], { stdio: 'inherit' });
+  const next = () => new Promise((resolve) => child.once('message', resolve));
+  const { ready } = await next();
+  const ask = async (message) => { const reply = next(); child.send(message); return (await reply).stats; };
+  return {
+    ...ready,
+    stats: () => ask('stats'),
+    reset: () => ask('reset'),
+    close: () => new Promise((resolve) => { child.once('exit', resolve); child.send('close'); }),
+  };
+}
+
+/** An Express app with sessions and Passport; `kind` picks ours, our sequential variant, or the baseline. */
+async function startApp(kind, port, emulator, extra = {}) {
+  const passport = new Passport();
+  const endpoints = { authorizationURL: emulator.authorizationURL, tokenURL: emulator.tokenURL };
+  const callbackURL = `http://127.0.0.1:${port}/auth/callback`;
+  if (kind === 'baseline') {
+    passport.use('login', new OAuth2Strategy({ ...endpoints, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL, state: true, skipUserProfile: true, scope: '1' },
+      (accessToken, refreshToken, params, profile, done) => done(null, { accessToken: accessToken.slice(0, 4) })));
+  } else if (kind === 'sequential') {
+    // The same work as ours, one call after another: token, then /user/profile, then /user/phoneAndEmail.
+    const strategy = new lib.MiAccountStrategy({ ...endpoints, openApiURL: emulator.openApiURL, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL, scope: ALL_PROFILE_SCOPES, skipUserProfile: true, ...extra },
+      (accessToken, refreshToken, params, _profile, done) => {
+        const credentials = { accessToken, macKey: params.mac_key };
+        strategy.client.call('/user/profile', credentials)
+          .then((profile) => strategy.client.call('/user/phoneAndEmail', credentials).then((contact) => done(null, { id: params.openId, nick: profile.miliaoNick, email: contact.email })))
+          .catch(done);
+      });
+    passport.use('login', strategy);
+  } else {
+    passport.use('login', new lib.MiAccountStrategy({ ...endpoints, openApiURL: emulator.openApiURL, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL, scope: ALL_PROFILE_SCOPES, ...extra },
+      (accessToken, refreshToken, params, profile, done) => done(null, { id: profile.id, nick: profile.displayName, email: profile.emails && profile.emails[0].value })));
+  }
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user, done) => done(null, user));
+  const app = express();
+  app.use(session({ secret: 'bench', resave: false, saveUninitialized: false }));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.get('/auth/start', passport.authenticate('login'));
+  app.get('/auth/callback', passport.authenticate('login', { failureRedirect: '/failed' }), (req, res) => res.redirect('/me'));
+  app.get('/me', (req, res) => res.json(req.user || null));
+  app.use((err, req, res, next) => res.status(500).json({ error: err.message }));
+  const server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
+  return { server, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+}
+
+// The driver plays the browser with node:http; `agent: false` on emulator hops keeps its connections countable.
+const driverAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function get(url, headers = {}, agent = driverAgent) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** One full login: start redirect, authorize (auto-approved), callback, profile page. Returns callback-leg ms. */
+async function login(appUrl) {
+  const start = await get(`${appUrl}/auth/start`);
+  const cookie = (start.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
+  const authorize = await get(start.headers.location, {}, false);
+  const t0 = process.hrtime.bigint();
+  const callback = await get(authorize.headers.location, { cookie });
+  const callbackMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (callback.status !== 302 || callback.headers.location !== '/me') throw new Error(`login failed: ${callback.status} ${callback.headers.location}`);
+  const next = (callback.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ') || cookie;
+  const me = await get(`${appUrl}/me`, { cookie: next });
+  if (me.status !== 200) throw new Error(`profile page answered ${me.status}`);
+  return callbackMs;
+}
+
+async function withSetup(kind, emulatorOptions, fn, extra) {
+  const port = await freePort();
+  const emulator = await startEmulator(port, emulatorOptions);
+  const app = await startApp(kind, port, emulator, extra);
+  try {
+    return await fn(`http://127.0.0.1:${port}`, emulator);
+  } finally {
+    await app.close();
+    await emulator.close();
+  }
+}
+
+async function run(appUrl, total, concurrency) {
+  let next = 0;
+  const times = [];
+  const worker = async () => {
+    while (next < total) {
+      next += 1;
+      times.push(await login(appUrl));
+    }
+  };
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { perSecond: total / seconds, times, cpuMicrosPerLogin: (cpu.user + cpu.system) / total };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const fmt = (n, digits = 1) => n.toFixed(digits);
+
+async function roundTrips() {
+  const n = quick ? 10 : 30;
+  const measure = (kind) => withSetup(kind, { latencyMs: 50 }, async (url) => {
+    await login(url);
+    return median((await run(url, n, 1)).times);
+  });
+  const ours = await measure('ours');
+  const sequential = await measure('sequential');
+  return { ours, sequential };
+}
+
+async function connectionReuse() {
+  const logins = 100;
+  const count = (kind, emulatorOptions) => withSetup(kind, emulatorOptions, async (url, emulator) => {
+    await emulator.reset();
+    await run(url, logins, 1);
+    // Every authorize hop of the driver opened one connection (agent: false); the rest are the strategy's.
+    return (await emulator.stats()).connections - logins;
+  });
+  return { ours: await count('ours', {}), baseline: await count('baseline', { standardTokenResponse: true }) };
+}
+
+async function throughput() {
+  const rows = [];
+  for (const concurrency of [1, 8, 64]) {
+    const total = quick ? 200 : concurrency === 1 ? 500 : 1500;
+    const measure = (kind, options) => withSetup(kind, options, async (url) => {
+      await run(url, Math.min(100, total), concurrency); // warm-up
+      return run(url, total, concurrency);
+    });
+    const ours = await measure('ours', {});
+    const baseline = await measure('baseline', { standardTokenResponse: true });
+    rows.push({ concurrency, ours, baseline });
+  }
+  return rows;
+}
+
+async function memory() {
+  const gc = global.gc;
+  if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
+  return withSetup('ours', {}, async (url) => {
+    const settle = async () => { for (let i = 0; i < 3; i += 1) { gc(); await new Promise((r) => setImmediate(r)); } return process.memoryUsage().heapUsed; };
+    await run(url, 1000, 16);
+    const after1k = await settle();
+    await run(url, quick ? 4000 : 19000, 16);
+    const after20k = await settle();
+    return { after1k, after20k };
+  });
+}
+
+function microbench() {
+  const iterations = quick ? 20000 : 200000;
+  const time = (fn, n = iterations) => { for (let i = 0; i < 1000; i += 1) fn(i); const t0 = process.hrtime.bigint(); for (let i = 0; i < n; i += 1) fn(i); return Number(process.hrtime.bigint() - t0) / n; };
+  const registered = 'https://abc.com/oauth;https://id.abc.com/;http://localhost:3000/';
+  const matcher = lib.compileRedirectUris(registered);
+  const candidate = 'https://x.abc.com/oauth/callback?x=1';
+  const validateCached = time(() => lib.validateRedirectUri(candidate, registered));
+  const validateCompiled = time(() => matcher.match(candidate));
+  const validateFresh = time((i) => lib.compileRedirectUris(`${registered};https://n${i}.example/`).match(candidate), iterations / 10);
+  const tokenBody = `&&&START&&&${JSON.stringify({ access_token: 'a'.repeat(64), expires_in: 7776000, refresh_token: 'r'.repeat(64), scope: '1 3 4 6', token_type: 'mac', mac_key: 'k'.repeat(27), mac_algorithm: 'HmacSha1', openId: '2.0abc' })}`;
+  const profileBody = JSON.stringify({ result: 'ok', description: 'success', code: 0, data: { miliaoNick: 'Lei', miliaoIcon: 'https://cdn/a.jpg', miliaoIcon_320: 'https://cdn/a_320.jpg', unionId: 'u1' } });
+  const contactBody = JSON.stringify({ result: 'ok', description: 'success', code: 0, data: { phone: '+86 1', email: 'a@b.c' } });
+  const ctx = { step: 'token exchange', endpoint: '/oauth2/token', status: 200 };
+  const perLogin = time(() => {
+    const tokens = readTokenResponse(tokenBody, ctx);
+    for (const p of ['/user/profile', '/user/phoneAndEmail']) {
+      lib.signMac({ macKey: tokens.macKey, nonce: lib.createNonce(), method: 'GET', host: 'open.account.xiaomi.com', path: p, query: { clientId: CLIENT_ID, token: tokens.accessToken } });
+    }
+    const profileData = readOpenApiResponse(profileBody, { step: 'open api', endpoint: '/user/profile' });
+    const contactData = readOpenApiResponse(contactBody, { step: 'open api', endpoint: '/user/phoneAndEmail' });
+    buildProfile({ scopes: tokens.scope, tokenOpenId: tokens.openId, tokenUnionId: undefined, profileData, profileRaw: '', openIdData: undefined, contactData, warnings: [], profileIdentifier: 'openId' });
+  }, iterations / 4);
+  return { validateCached, validateCompiled, validateFresh, perLogin };
+}
+
+async function main() {
+  const cpu = os.cpus();
+  const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+  process.stderr.write(`bench: ${machine}${quick ? ' (quick)' : ''}\n`);
+  process.stderr.write('bench: round trips…\n');
+  const trips = await roundTrips();
+  process.stderr.write('bench: connection reuse…\n');
+  const conns = await connectionReuse();
+  process.stderr.write('bench: throughput…\n');
+  const tput = await throughput();
+  process.stderr.write('bench: memory…\n');
+  const mem = await memory();
+  const micro = microbench();
+
+  const mb = (bytes) => `${fmt(bytes / 1024 / 1024)} MB`;
+  const growth = mem.after20k - mem.after1k;
+  const lines = [
+    `Machine: ${machine}. One run of \`npm run bench\`${quick ? ' --quick' : ''}; the emulator runs in a child process, the app and the load driver in the bench process, all on loopback.`,
+    '',
+    '| measure | passport-mi-account | comparison | target |',
+    '|---|---|---|---|',
+    `| callback leg, all profile scopes, emulator latency 50 ms (median of ${quick ? 10 : 30}) | ${fmt(trips.ours)} ms = ${fmt(trips.ours / 50, 2)} × 50 ms | sequential calls: ${fmt(trips.sequential)} ms = ${fmt(trips.sequential / 50, 2)} × 50 ms | ≤ 2.3 × |`,
+    `| TCP connections opened to the emulator by 100 logins | ${conns.ours} | passport-oauth2 token call: ${conns.baseline} | ≤ 2 per host |`,
+    ...tput.map((row) => `| full logins/s, concurrency ${row.concurrency} | ${fmt(row.ours.perSecond, 0)}/s (token + profile ∥ phone/email) | passport-oauth2, token only: ${fmt(row.baseline.perSecond, 0)}/s → ratio ${fmt(row.ours.perSecond / row.baseline.perSecond, 2)} | ≥ 0.8 |`),
+    `| app + driver process CPU per login, concurrency 8 | ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms | passport-oauth2: ${fmt(tput[1].baseline.cpuMicrosPerLogin / 1000, 2)} ms | |`,
+    `| heap after 20,000 logins vs after 1,000 | ${mb(mem.after20k)} vs ${mb(mem.after1k)}: growth ${mb(growth)} | | < 10 MB |`,
+    `| validateRedirectUri (list cached) / compiled matcher / list parsed each call | ${fmt(micro.validateCached / 1000, 2)} µs / ${fmt(micro.validateCompiled / 1000, 2)} µs / ${fmt(micro.validateFresh / 1000, 2)} µs | | |`,
+    `| library CPU per login (parse token, 2 MACs, 2 envelopes, profile) | ${fmt(micro.perLogin / 1000, 1)} µs | | |`,
+  ];
+  const table = lines.join('\n');
+  process.stdout.write(`${table}\n`);
+
+  if (process.argv.includes('--write-readme')) {
+    const readme = path.join(__dirname, '..', '..', 'README.md');
+    const text = fs.readFileSync(readme, 'utf8');
+    const start = '<!-- bench:start -->';
+    const end = '<!-- bench:end -->';
+    if (!text.includes(start)) throw new Error('README has no bench markers');
+    fs.writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+    process.stderr.write('bench: README updated\n');
+  }
+  driverAgent.destroy();
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err.stack || err}\n`);
+  process.exit(1);
+});
