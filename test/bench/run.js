@@ -13,7 +13,6 @@ const OAuth2Strategy = require('passport-oauth2');
 const lib = require('../../dist');
 const { readTokenResponse, readOpenApiResponse } = require('../../dist/response');
 const { buildProfile } = require('../../dist/profile');
-const { startMiAccountEmulator } = require('../../dist/emulator');
 
 const CLIENT_ID = '2882303761517383915';
 const CLIENT_SECRET = 'bench-secret-value';
@@ -83,7 +82,7 @@ async function startApp(kind, port, emulator, extra = {}) {
   app.get('/auth/start', passport.authenticate('login'));
   app.get('/auth/callback', passport.authenticate('login', { failureRedirect: '/failed' }), (req, res) => res.redirect('/me'));
   app.get('/me', (req, res) => res.json(req.user || null));
-  app.use((err, req, res, next) => res.status(500).json({ error: err.message }));
+  app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }));
   const server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
   return { server, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
 }
