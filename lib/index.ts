@@ -23,5 +23,6 @@ export type { MiScopeName } from './scopes';
 export { MiAccountError, MiAccountRequestError, MiAccountResponseError, MI_ERROR_CODES } from './errors';
 export type { MiErrorInfo, MiAccountStep } from './errors';
 export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './profile';
-export { miAccountButton } from './button';
+export { miAccountButton, miAccountButtonStyles, localeFromAcceptLanguage, toMiLocale, BUTTON_LOCALES } from './button';
+export type { MiAccountButtonOptions } from './button';
 export default MiAccountStrategy;
