@@ -48,7 +48,8 @@ export interface MiAccountStrategyOptionsBase {
   openApiURL?: string;
   /** As passport-oauth2, but on by default. */
   state?: boolean;
-  store?: OAuth2Strategy.StateStore;
+  /** A passport-oauth2 state store, e.g. `CookieStateStore` for apps without sessions. */
+  store?: StateStoreLike;
   sessionKey?: string;
   skipUserProfile?: boolean | ((...args: unknown[]) => unknown);
   proxy?: boolean;
