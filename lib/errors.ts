@@ -10,7 +10,7 @@ export interface MiErrorInfo {
  * @example
  * MI_ERROR_CODES[96013].name // 'OA_INVALID_CODE'
  */
-export const MI_ERROR_CODES: Readonly<Record<number, MiErrorInfo>> = Object.freeze({
+export const MI_ERROR_CODES: Readonly<Record<number, MiErrorInfo>> = deepFreeze({
   96001: { name: 'OA_CLIENT_NOT_EXISTS', hint: 'the App ID is unknown, or the account service is not enabled for this app on the Mi developer console' },
   96002: { name: 'OA_INVALID_REQUEST', hint: 'a required parameter is missing or malformed' },
   96003: { name: 'OA_INVALID_CLIENT', hint: 'client_id and client_secret do not match (use the App Secret), or the request was not URL-encoded' },
@@ -25,6 +25,17 @@ export const MI_ERROR_CODES: Readonly<Record<number, MiErrorInfo>> = Object.free
   96012: { name: 'OA_ACCESS_DENIED', hint: 'the user cancelled or the server refused, or the MAC signature did not verify' },
   96013: { name: 'OA_INVALID_CODE', hint: 'the code is invalid or expired (single use, 5–10 minutes)' },
 });
+
+// A shared table: one caller must not be able to rewrite the names and hints every other error shows.
+function deepFreeze<T extends Record<number, MiErrorInfo>>(table: T): Readonly<T> {
+  for (const info of Object.values(table)) Object.freeze(info);
+  return Object.freeze(table);
+}
+
+// Own rows only: a code read off the wire must not reach Object.prototype (`constructor`, `toString`).
+function errorInfo(code: number | undefined): MiErrorInfo | undefined {
+  return code !== undefined && Object.prototype.hasOwnProperty.call(MI_ERROR_CODES, code) ? MI_ERROR_CODES[code] : undefined;
+}
 
 /** The step of the login at which an error happened. */
 export type MiAccountStep =
@@ -70,7 +81,7 @@ export class MiAccountError extends Error {
   readonly description: string | undefined;
 
   constructor(options: MiAccountErrorOptions) {
-    const known = options.code === undefined ? undefined : MI_ERROR_CODES[options.code];
+    const known = errorInfo(options.code);
     const hint = options.hint ?? known?.hint;
     super(formatMessage(options, known?.name, hint), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MiAccountError';
@@ -132,26 +143,53 @@ function formatMessage(options: MiAccountErrorOptions, name: string | undefined,
   return `${STEP_TITLES[options.step]}${where}: ${detail || 'unknown error'}${described}`;
 }
 
-/** Replaces every occurrence of the given secrets (and their URL-encoded forms) with `[redacted]`. */
+/**
+ * Replaces every occurrence of the given secrets with `[redacted]`: as is, percent-encoded (encodeURIComponent and
+ * form encoding, where `!'()~` are escaped and a space is `+`), with upper- or lower-case hex. Secrets under 4
+ * characters are ignored.
+ *
+ * @example
+ * redact('GET /token?client_secret=s3cr%2Bt', ['s3cr+t']) // 'GET /token?client_secret=[redacted]'
+ */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = text;
+  let out = String(text);
   for (const secret of secrets) {
-    if (!secret || secret.length < 4) continue;
-    for (const form of new Set([secret, encodeURIComponent(secret)])) {
-      out = out.split(form).join('[redacted]');
-    }
+    if (typeof secret !== 'string' || secret.length < 4) continue;
+    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]);
+    // Longest form first, so a form that is a prefix of another does not leave the other's tail behind.
+    const alternatives = [...forms].sort((a, b) => b.length - a.length).map(percentInsensitivePattern);
+    out = out.replace(new RegExp(alternatives.join('|'), 'g'), '[redacted]');
   }
   return out;
 }
 
-/** A copy of an error (code, message, nested cause) safe to attach as `cause`: secrets redacted, no request objects. */
+// The form with regex characters escaped and each `%XX` escape matching either hex case.
+function percentInsensitivePattern(form: string): string {
+  return form
+    .split(/(%[0-9A-F]{2})/)
+    .map((part, i) =>
+      i % 2 === 1 ? part.replace(/[A-F]/g, (hex) => `[${hex}${hex.toLowerCase()}]`) : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('');
+}
+
+/** A copy of an error (code, message, nested cause) safe to attach as `cause`: secrets redacted, no request objects. Never throws. */
 export function sanitizeCause(err: unknown, secrets: ReadonlyArray<string | undefined>, depth = 0): Error {
-  if (!(err instanceof Error)) return new Error(redact(String(err), secrets));
-  const copy = new Error(redact(err.message, secrets));
-  copy.name = err.name;
+  if (!(err instanceof Error)) return new Error(redact(safeString(err), secrets));
+  const copy = new Error(redact(safeString(err.message), secrets));
+  copy.name = safeString(err.name);
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' || typeof code === 'number') Object.assign(copy, { code });
-  copy.stack = redact(err.stack ?? '', secrets);
+  copy.stack = redact(safeString(err.stack ?? ''), secrets);
   if (err.cause !== undefined && depth < 3) copy.cause = sanitizeCause(err.cause, secrets, depth + 1);
   return copy;
+}
+
+// String() throws for objects without a usable toString (Object.create(null)); an error path must not throw.
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -64,12 +64,17 @@ export function macAuthorizationHeader(accessToken: string, nonce: string, mac: 
   return `MAC access_token="${encodeURIComponent(accessToken)}", nonce="${encodeURIComponent(nonce)}",mac="${encodeURIComponent(mac)}"`;
 }
 
-/** Reads the `key="value"` pairs of a `MAC …` Authorization header; values are percent-decoded. */
+/**
+ * Reads the `key="value"` pairs of a `MAC …` Authorization header; values are percent-decoded. Undefined for
+ * another scheme, malformed percent-encoding, or a parameter given twice (RFC 7235 §2.1: each name occurs once).
+ */
 export function parseMacAuthorizationHeader(header: string | undefined): Record<string, string> | undefined {
-  if (!header || !/^MAC\s/i.test(header)) return undefined;
+  if (typeof header !== 'string' || !/^MAC\s/i.test(header)) return undefined;
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const match of header.slice(4).matchAll(/([A-Za-z_]+)\s*=\s*"([^"]*)"/g)) {
     const name = match[1] as string;
+    // Two readers of `access_token="a", access_token="b"` could disagree on which token was signed.
+    if (name in fields) return undefined;
     try {
       fields[name] = decodeURIComponent(match[2] as string);
     } catch {

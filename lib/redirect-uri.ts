@@ -16,10 +16,14 @@ export interface RedirectUriMatcher {
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
-// Characters a safe callback never contains: whitespace, controls, backslash, DEL.
-const UNSAFE_CHARS = /[\s\u0000-\u001f\u007f\\]/;
-// Percent-encoded dot, slash or backslash: a server decoding them could climb out of the registered path.
-const ENCODED_PATH_TRICKS = /%(2e|2f|5c|25)/i;
+// Characters a safe callback never contains: whitespace, C0/C1 controls, DEL, invisible format characters (soft hyphen,
+// zero-width, bidi overrides), backslash.
+const UNSAFE_CHARS = /[\s\p{Cc}\p{Cf}\\]/u;
+// Percent-encoded dot, slash, backslash, percent or control character: a server decoding them could climb out of the
+// registered path (`%2e%2e`, `%2f`, `%252e`) or cut it short (`%00`).
+const ENCODED_PATH_TRICKS = /%(2e|2f|5c|25|[01][0-9a-f]|7f)/i;
+// `scheme://` then an authority: `https:host`, `https:/host` and `https:///host` are not absolute URIs to an RFC 3986 parser.
+const ABSOLUTE_HTTP_URI = /^https?:\/\/[^/]/i;
 const DNS_HOST = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const IPV4_HOST = /^\d{1,3}(\.\d{1,3}){3}$/;
 
@@ -39,12 +43,17 @@ function parse(raw: string, what: string): Parsed {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, reason: `${what} must use http or https, not ${url.protocol.slice(0, 20)}` };
   }
-  const authority = raw.slice(raw.indexOf('//') + 2).split(/[/?]/, 1)[0] ?? '';
+  if (!ABSOLUTE_HTTP_URI.test(raw)) return { ok: false, reason: `${what} is not an absolute URL of the form ${url.protocol}//host/path` };
+  // Read the raw authority and path: WHATWG decodes `%2e` in hosts and resolves `%2e%2e` segments before we could see them.
+  const rest = raw.slice(raw.indexOf('//') + 2);
+  const authority = rest.split(/[/?]/, 1)[0] ?? '';
+  const rawPath = rest.slice(authority.length).split('?', 1)[0] ?? '';
   if (url.username || url.password || authority.includes('@')) {
     return { ok: false, reason: `${what} contains user information (user@host)` };
   }
-  if (ENCODED_PATH_TRICKS.test(url.pathname)) {
-    return { ok: false, reason: `${what} has a percent-encoded dot, slash or backslash in its path` };
+  if (authority.includes('%')) return { ok: false, reason: `${what} has a percent-encoded host` };
+  if (ENCODED_PATH_TRICKS.test(rawPath)) {
+    return { ok: false, reason: `${what} has a percent-encoded dot, slash, backslash, percent sign or control character in its path` };
   }
   const host = url.hostname;
   const isIp = host.startsWith('[') || IPV4_HOST.test(host);
@@ -72,7 +81,8 @@ function pathMatches(candidate: string, registered: string): boolean {
 
 /** Splits the Mi console's `;`-separated field (or takes an array) into trimmed, non-empty URIs. */
 export function splitRegisteredRedirectUris(registered: string | readonly string[]): string[] {
-  const list = typeof registered === 'string' ? registered.split(';') : [...registered];
+  // JavaScript callers pass an unset environment variable as undefined: treat it as an empty list, not a crash.
+  const list = typeof registered === 'string' ? registered.split(';') : Array.isArray(registered) ? [...registered] : [];
   return list.map((uri) => String(uri).trim()).filter((uri) => uri !== '');
 }
 
@@ -139,16 +149,17 @@ const cache = new Map<string, RedirectUriMatcher>();
  * validateRedirectUri('http://abc.com/oauth', 'https://abc.com/oauth')             // { ok: false, reason: '…scheme differs' }
  */
 export function validateRedirectUri(candidate: string, registered: string | readonly string[]): RedirectUriResult {
-  const key = typeof registered === 'string' ? `s:${registered}` : `a:${JSON.stringify(registered)}`;
-  let matcher = cache.get(key);
-  if (!matcher) {
-    try {
+  let matcher: RedirectUriMatcher | undefined;
+  try {
+    const key = typeof registered === 'string' ? `s:${registered}` : `a:${JSON.stringify(registered)}`;
+    matcher = cache.get(key);
+    if (!matcher) {
       matcher = compileRedirectUris(registered);
-    } catch (err) {
-      return { ok: false, reason: (err as Error).message };
+      if (cache.size >= 64) cache.clear();
+      cache.set(key, matcher);
     }
-    if (cache.size >= 64) cache.clear();
-    cache.set(key, matcher);
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : 'the registered redirect URIs are not valid' };
   }
   return matcher.match(candidate);
 }

@@ -52,9 +52,12 @@ export function normalizeScopes(input: string | number | ReadonlyArray<string | 
     if (typeof item !== 'string' && typeof item !== 'number') {
       throw new TypeError(`Mi Account scope must be a name or a numeric ID, got ${typeof item}`);
     }
+    if (typeof item === 'number' && !(Number.isSafeInteger(item) && item >= 0)) {
+      throw new TypeError(`Mi Account scope ID must be a non-negative integer, got ${item} (give large IDs as strings)`);
+    }
     const text = String(item).trim();
     if (text === '') continue;
-    const id = /^\d+$/.test(text) ? String(Number(text)) : NAMES.get(text.toLowerCase());
+    const id = /^\d+$/.test(text) ? stripLeadingZeros(text) : NAMES.get(text.toLowerCase());
     if (id === undefined) {
       throw new TypeError(
         `Unknown Mi Account scope "${text.slice(0, 40)}". Use a numeric scope ID or one of: ${Object.keys(MiScopes).join(', ')}`,
@@ -65,8 +68,15 @@ export function normalizeScopes(input: string | number | ReadonlyArray<string | 
   return out;
 }
 
-/** Parses the space-separated `scope` of a token response into numeric strings. */
+/** Parses the space-separated `scope` of a token response into de-duplicated numeric strings; never throws. */
 export function parseGrantedScopes(scope: string | undefined): string[] {
-  if (!scope) return [];
-  return [...new Set(scope.split(/[\s,]+/).filter((s) => /^\d+$/.test(s)))];
+  // Wire data: a lone scope may arrive as a JSON number, anything else means nothing was granted.
+  const text = typeof scope === 'string' ? scope : typeof scope === 'number' ? String(scope) : '';
+  const ids = text.split(/[\s,]+/).filter((s) => /^\d+$/.test(s));
+  return [...new Set(ids.map(stripLeadingZeros))];
+}
+
+// '007' → '7' as text: Number() would round IDs above 2^53 and print 1e21 and up in exponent form.
+function stripLeadingZeros(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, '');
 }
