@@ -1,5 +1,7 @@
 import type { Request } from 'express';
-import OAuth2Strategy from 'passport-oauth2';
+// Named import: the emitted .d.ts then needs no esModuleInterop in the consumer's tsconfig.
+import { Strategy as OAuth2Strategy } from 'passport-oauth2';
+import type { StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'passport-oauth2';
 import { localeFromAcceptLanguage, toMiLocale } from './button';
 import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiAccountClient } from './client';
 import { MiAccountError, redact } from './errors';
@@ -137,8 +139,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
         scopeSeparator: ' ',
         state: options.state ?? true,
         passReqToCallback: options.passReqToCallback,
-      } as OAuth2Strategy.StrategyOptionsWithRequest,
-      verify as OAuth2Strategy.VerifyFunctionWithRequest,
+      } as StrategyOptionsWithRequest,
+      verify as VerifyFunctionWithRequest,
     );
     this.name = options.name ?? 'mi-account';
     this.settings = {
