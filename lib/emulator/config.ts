@@ -1,0 +1,119 @@
+import { compileRedirectUris, type RedirectUriMatcher } from '../redirect-uri';
+import type { MiEmulatorOptions, MiEmulatorUser } from './types';
+
+/**
+ * A registered app, with its redirect URIs parsed once.
+ *
+ * @example
+ * config.clients.get('2882303761517383915')?.redirectUris.match(redirectUri).ok
+ */
+export interface ClientRecord {
+  readonly id: string;
+  readonly secret: string;
+  readonly redirectUris: RedirectUriMatcher;
+  readonly sensitiveScopes: boolean;
+}
+
+/**
+ * A test user with its id as a string.
+ *
+ * @example
+ * const user: UserRecord | undefined = config.users.get('1001');
+ */
+export interface UserRecord extends MiEmulatorUser {
+  readonly id: string;
+}
+
+/**
+ * The emulator's options, checked and with defaults applied.
+ *
+ * @example
+ * const config: EmulatorConfig = normalizeOptions({ clients: [DEMO_CLIENT], users: DEMO_USERS });
+ * config.strictMac // true
+ */
+export interface EmulatorConfig {
+  readonly clients: ReadonlyMap<string, ClientRecord>;
+  readonly users: ReadonlyMap<string, UserRecord>;
+  readonly userList: readonly UserRecord[];
+  readonly autoApprove: UserRecord | undefined;
+  readonly latencyMs: number;
+  readonly strictMac: boolean;
+  readonly standardTokenResponse: boolean;
+  readonly now: () => number;
+  readonly codeTtlMs: number;
+  readonly accessTokenTtlSeconds: number;
+}
+
+const DEFAULT_CODE_TTL_MS = 5 * 60 * 1000;
+const DEFAULT_ACCESS_TOKEN_TTL_SECONDS = 7776000;
+
+function nonNegative(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`Mi Account emulator: ${name} must be a finite number ≥ 0`);
+  }
+  return value;
+}
+
+/**
+ * Checks the options and applies defaults; throws a TypeError naming the first problem.
+ *
+ * @example
+ * const config = normalizeOptions({ clients: [DEMO_CLIENT], users: DEMO_USERS });
+ */
+export function normalizeOptions(options: MiEmulatorOptions): EmulatorConfig {
+  if (!options || !Array.isArray(options.clients) || !Array.isArray(options.users)) {
+    throw new TypeError('Mi Account emulator: options.clients and options.users must be arrays');
+  }
+  const clients = new Map<string, ClientRecord>();
+  for (const client of options.clients) {
+    const id = String(client.clientID ?? '').trim();
+    // Real App IDs are numeric, but tests may use any readable id.
+    if (!/^[\x21-\x7e]{1,200}$/.test(id))
+      throw new TypeError(`Mi Account emulator: clientID "${id.slice(0, 40)}" is empty or has spaces`);
+    if (clients.has(id)) throw new TypeError(`Mi Account emulator: clientID ${id} is registered twice`);
+    if (typeof client.clientSecret !== 'string' || client.clientSecret === '') {
+      throw new TypeError(`Mi Account emulator: client ${id} needs a non-empty clientSecret`);
+    }
+    clients.set(id, {
+      id,
+      secret: client.clientSecret,
+      redirectUris: compileRedirectUris(client.redirectURIs),
+      sensitiveScopes: client.sensitiveScopes === true,
+    });
+  }
+  const users = new Map<string, UserRecord>();
+  for (const user of options.users) {
+    const id = String(user.id ?? '').trim();
+    if (id === '') throw new TypeError('Mi Account emulator: every user needs an id');
+    if (users.has(id)) throw new TypeError(`Mi Account emulator: user id ${id} is used twice`);
+    if (typeof user.nickname !== 'string') throw new TypeError(`Mi Account emulator: user ${id} needs a nickname`);
+    users.set(id, { ...user, id });
+  }
+  if (users.size === 0) throw new TypeError('Mi Account emulator: give at least one user to sign in as');
+  let autoApprove: UserRecord | undefined;
+  if (options.autoApprove !== undefined) {
+    autoApprove = users.get(String(options.autoApprove));
+    if (!autoApprove)
+      throw new TypeError(`Mi Account emulator: autoApprove "${String(options.autoApprove)}" is not one of the users`);
+  }
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function')
+    throw new TypeError('Mi Account emulator: now must be a function returning milliseconds');
+  return {
+    clients,
+    users,
+    userList: [...users.values()],
+    autoApprove,
+    latencyMs: nonNegative(options.latencyMs, 'latencyMs', 0),
+    strictMac: options.strictMac !== false,
+    standardTokenResponse: options.standardTokenResponse === true,
+    now,
+    codeTtlMs: nonNegative(options.codeTtlMs, 'codeTtlMs', DEFAULT_CODE_TTL_MS),
+    accessTokenTtlSeconds: nonNegative(
+      options.accessTokenTtlSeconds,
+      'accessTokenTtlSeconds',
+      DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
+    ),
+  };
+}
