@@ -70,8 +70,13 @@ export class MiAccountClient {
     if (options.clientID === undefined || options.clientID === null || String(options.clientID).trim() === '') {
       throw new TypeError('MiAccountClient requires clientID: the App ID from the Mi developer console');
     }
-    if (options.clientSecret !== undefined && (typeof options.clientSecret !== 'string' || options.clientSecret === '')) {
-      throw new TypeError('MiAccountClient clientSecret must be the App Secret from the Mi developer console (a non-empty string)');
+    if (
+      options.clientSecret !== undefined &&
+      (typeof options.clientSecret !== 'string' || options.clientSecret === '')
+    ) {
+      throw new TypeError(
+        'MiAccountClient clientSecret must be the App Secret from the Mi developer console (a non-empty string)',
+      );
     }
     this.clientID = String(options.clientID).trim();
     this.#clientSecret = options.clientSecret;
@@ -101,7 +106,11 @@ export class MiAccountClient {
    * await saveTokens(user.id, fresh.accessToken, fresh.refreshToken, fresh.macKey);
    */
   refreshAccessToken(refreshToken: string, redirectURI?: string): Promise<TokenSet> {
-    return this.#tokenRequest('token refresh', { grant_type: 'refresh_token', refresh_token: refreshToken }, redirectURI);
+    return this.#tokenRequest(
+      'token refresh',
+      { grant_type: 'refresh_token', refresh_token: refreshToken },
+      redirectURI,
+    );
   }
 
   /**
@@ -117,15 +126,30 @@ export class MiAccountClient {
   ): Promise<Record<string, unknown>> {
     if (!path.startsWith('/')) throw new TypeError(`Open API path must start with "/", got "${path.slice(0, 60)}"`);
     const url = new URL(this.openApiURL + path);
-    const query: Record<string, string> = { ...stringify(params), clientId: this.clientID, token: credentials.accessToken };
+    const query: Record<string, string> = {
+      ...stringify(params),
+      clientId: this.clientID,
+      token: credentials.accessToken,
+    };
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const headers: Record<string, string> = {};
     if (this.signRequests) {
       if (!credentials.macKey) {
-        throw new MiAccountError({ step: 'open api', endpoint: path, hint: 'a mac_key is needed to sign Open API calls (from the token response), or set signRequests: false' });
+        throw new MiAccountError({
+          step: 'open api',
+          endpoint: path,
+          hint: 'a mac_key is needed to sign Open API calls (from the token response), or set signRequests: false',
+        });
       }
       const nonce = createNonce();
-      const mac = signMac({ macKey: credentials.macKey, nonce, method: 'GET', host: url.hostname, path: url.pathname, query });
+      const mac = signMac({
+        macKey: credentials.macKey,
+        nonce,
+        method: 'GET',
+        host: url.hostname,
+        path: url.pathname,
+        query,
+      });
       headers.authorization = macAuthorizationHeader(credentials.accessToken, nonce, mac);
     }
     const secrets = [this.#clientSecret, credentials.accessToken, credentials.macKey];
@@ -168,50 +192,88 @@ export class MiAccountClient {
     const wantsContact = scopes.includes('4') || scopes.includes('6');
     const [profile, openIdData, contact] = await Promise.all([
       scopes.includes('1') ? this.#rawCall('/user/profile', input) : undefined,
-      input.openId || !scopes.includes('3') ? undefined : optional(this.call('/user/openidV2', input), '/user/openidV2'),
+      input.openId || !scopes.includes('3')
+        ? undefined
+        : optional(this.call('/user/openidV2', input), '/user/openidV2'),
       wantsContact ? optional(this.call('/user/phoneAndEmail', input), '/user/phoneAndEmail') : undefined,
     ]);
     try {
       return buildProfile({
-      scopes,
-      tokenOpenId: input.openId,
-      tokenUnionId: input.unionId,
-      profileData: profile?.data,
-      profileRaw: profile?.raw,
-      openIdData,
-      contactData: contact,
-      warnings,
-      profileIdentifier: input.profileIdentifier ?? 'openId',
+        scopes,
+        tokenOpenId: input.openId,
+        tokenUnionId: input.unionId,
+        profileData: profile?.data,
+        profileRaw: profile?.raw,
+        openIdData,
+        contactData: contact,
+        warnings,
+        profileIdentifier: input.profileIdentifier ?? 'openId',
       });
     } catch (err) {
-      if (err instanceof MissingIdentifierError) throw new MiAccountResponseError({ step: 'open api', hint: err.message });
+      if (err instanceof MissingIdentifierError)
+        throw new MiAccountResponseError({ step: 'open api', hint: err.message });
       throw err;
     }
   }
 
-  async #rawCall(path: string, credentials: MiAccountCredentials): Promise<{ data: Record<string, unknown>; raw: string }> {
+  async #rawCall(
+    path: string,
+    credentials: MiAccountCredentials,
+  ): Promise<{ data: Record<string, unknown>; raw: string }> {
     const data = await this.call(path, credentials);
     return { data, raw: JSON.stringify(data) };
   }
 
   async #tokenRequest(step: MiAccountStep, grant: Record<string, string>, redirectURI?: string): Promise<TokenSet> {
     if (!this.#clientSecret) {
-      throw new MiAccountError({ step: 'configuration', hint: 'token requests need clientSecret (the App Secret from the Mi developer console)' });
+      throw new MiAccountError({
+        step: 'configuration',
+        hint: 'token requests need clientSecret (the App Secret from the Mi developer console)',
+      });
     }
     const redirect = redirectURI ?? this.redirectURI;
     if (!redirect) {
-      throw new MiAccountError({ step, endpoint: new URL(this.tokenURL).pathname, code: 96002, hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)' });
+      throw new MiAccountError({
+        step,
+        endpoint: new URL(this.tokenURL).pathname,
+        code: 96002,
+        hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
+      });
     }
     const grantValue = grant.code ?? grant.refresh_token;
     if (typeof grantValue !== 'string' || grantValue === '') {
-      throw new MiAccountError({ step, endpoint: new URL(this.tokenURL).pathname, code: 96002, hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string` });
+      throw new MiAccountError({
+        step,
+        endpoint: new URL(this.tokenURL).pathname,
+        code: 96002,
+        hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
+      });
     }
     const url = new URL(this.tokenURL);
-    const query = { client_id: this.clientID, redirect_uri: redirect, client_secret: this.#clientSecret, ...grant, token_type: 'mac' };
+    const query = {
+      client_id: this.clientID,
+      redirect_uri: redirect,
+      client_secret: this.#clientSecret,
+      ...grant,
+      token_type: 'mac',
+    };
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const secrets = [this.#clientSecret, grantValue];
-    const response = await httpRequest({ url, method: 'GET', step, timeoutMs: this.timeout, maxBytes: this.maxResponseBytes, secrets });
-    const context = { step, endpoint: url.pathname, status: response.status, contentType: response.contentType, secrets };
+    const response = await httpRequest({
+      url,
+      method: 'GET',
+      step,
+      timeoutMs: this.timeout,
+      maxBytes: this.maxResponseBytes,
+      secrets,
+    });
+    const context = {
+      step,
+      endpoint: url.pathname,
+      status: response.status,
+      contentType: response.contentType,
+      secrets,
+    };
     const tokens = readTokenResponse(response.text, context);
     return tokens;
   }

@@ -40,7 +40,8 @@ export class CookieStateStore {
     }
     this.key = Buffer.from(options.secret, 'utf8');
     this.cookieName = options.cookieName ?? 'mi_oauth_state';
-    if (!/^[A-Za-z0-9_-]+$/.test(this.cookieName)) throw new TypeError('CookieStateStore cookieName may use letters, digits, _ and - only');
+    if (!/^[A-Za-z0-9_-]+$/.test(this.cookieName))
+      throw new TypeError('CookieStateStore cookieName may use letters, digits, _ and - only');
     this.maxAgeMs = options.maxAgeMs ?? 10 * 60 * 1000;
     this.secure = options.secure ?? true;
     this.path = options.path ?? '/';

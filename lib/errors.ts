@@ -11,18 +11,36 @@ export interface MiErrorInfo {
  * MI_ERROR_CODES[96013].name // 'OA_INVALID_CODE'
  */
 export const MI_ERROR_CODES: Readonly<Record<number, MiErrorInfo>> = deepFreeze({
-  96001: { name: 'OA_CLIENT_NOT_EXISTS', hint: 'the App ID is unknown, or the account service is not enabled for this app on the Mi developer console' },
+  96001: {
+    name: 'OA_CLIENT_NOT_EXISTS',
+    hint: 'the App ID is unknown, or the account service is not enabled for this app on the Mi developer console',
+  },
   96002: { name: 'OA_INVALID_REQUEST', hint: 'a required parameter is missing or malformed' },
-  96003: { name: 'OA_INVALID_CLIENT', hint: 'client_id and client_secret do not match (use the App Secret), or the request was not URL-encoded' },
+  96003: {
+    name: 'OA_INVALID_CLIENT',
+    hint: 'client_id and client_secret do not match (use the App Secret), or the request was not URL-encoded',
+  },
   96004: { name: 'OA_INVALID_GRANT', hint: 'invalid grant; the grant type must be code or token' },
-  96005: { name: 'OA_UNAUTHORIZED_CLIENT', hint: 'the app lacks permission for this request; apply for it on the Mi developer console' },
+  96005: {
+    name: 'OA_UNAUTHORIZED_CLIENT',
+    hint: 'the app lacks permission for this request; apply for it on the Mi developer console',
+  },
   96006: { name: 'OA_UNSUPPORTED_GRANT_TYPE', hint: 'the grant type is not supported' },
   96007: { name: 'OA_INVALID_SCOPE', hint: 'a scope is invalid, unknown or not granted to this app' },
   96008: { name: 'OA_INVALID_TOKEN', hint: 'the access token is wrong or expired; ask the user to sign in again' },
-  96009: { name: 'OA_INVALID_REFRESHTOKEN', hint: 'the refresh token is invalid, expired or already used (each refresh token works once; store the new one)' },
-  96010: { name: 'OA_INVALID_REDIRECT_URI', hint: 'redirect_uri does not match any redirect URI registered on the Mi developer console (same scheme, port, host or sub-domain, path or sub-path)' },
+  96009: {
+    name: 'OA_INVALID_REFRESHTOKEN',
+    hint: 'the refresh token is invalid, expired or already used (each refresh token works once; store the new one)',
+  },
+  96010: {
+    name: 'OA_INVALID_REDIRECT_URI',
+    hint: 'redirect_uri does not match any redirect URI registered on the Mi developer console (same scheme, port, host or sub-domain, path or sub-path)',
+  },
   96011: { name: 'OA_UNSUPPORTED_RESPONSE_TYPE', hint: 'the response type is not supported (use code or token)' },
-  96012: { name: 'OA_ACCESS_DENIED', hint: 'the user cancelled or the server refused, or the MAC signature did not verify' },
+  96012: {
+    name: 'OA_ACCESS_DENIED',
+    hint: 'the user cancelled or the server refused, or the MAC signature did not verify',
+  },
   96013: { name: 'OA_INVALID_CODE', hint: 'the code is invalid or expired (single use, 5–10 minutes)' },
 });
 
@@ -34,18 +52,14 @@ function deepFreeze<T extends Record<number, MiErrorInfo>>(table: T): Readonly<T
 
 // Own rows only: a code read off the wire must not reach Object.prototype (`constructor`, `toString`).
 function errorInfo(code: number | undefined): MiErrorInfo | undefined {
-  return code !== undefined && Object.prototype.hasOwnProperty.call(MI_ERROR_CODES, code) ? MI_ERROR_CODES[code] : undefined;
+  return code !== undefined && Object.prototype.hasOwnProperty.call(MI_ERROR_CODES, code)
+    ? MI_ERROR_CODES[code]
+    : undefined;
 }
 
 /** The step of the login at which an error happened. */
 export type MiAccountStep =
-  | 'authorization'
-  | 'token exchange'
-  | 'token refresh'
-  | 'open api'
-  | 'redirect uri'
-  | 'configuration'
-  | 'state';
+  'authorization' | 'token exchange' | 'token refresh' | 'open api' | 'redirect uri' | 'configuration' | 'state';
 
 export interface MiAccountErrorOptions {
   step: MiAccountStep;
@@ -83,7 +97,10 @@ export class MiAccountError extends Error {
   constructor(options: MiAccountErrorOptions) {
     const known = errorInfo(options.code);
     const hint = options.hint ?? known?.hint;
-    super(formatMessage(options, known?.name, hint), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      formatMessage(options, known?.name, hint),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'MiAccountError';
     this.step = options.step;
     this.code = options.code;
@@ -139,7 +156,8 @@ function formatMessage(options: MiAccountErrorOptions, name: string | undefined,
   const where = options.endpoint ? ` (${options.endpoint})` : '';
   const what = [options.code, name].filter((part) => part !== undefined).join(' ');
   const detail = [what, hint].filter(Boolean).join(' — ');
-  const described = options.description && options.description !== hint ? ` [Mi Account says: ${options.description}]` : '';
+  const described =
+    options.description && options.description !== hint ? ` [Mi Account says: ${options.description}]` : '';
   return `${STEP_TITLES[options.step]}${where}: ${detail || 'unknown error'}${described}`;
 }
 
@@ -155,7 +173,11 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined>)
   let out = String(text);
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < 4) continue;
-    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]);
+    const forms = new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams([['', secret]]).toString().slice(1),
+    ]);
     // Longest form first, so a form that is a prefix of another does not leave the other's tail behind.
     const alternatives = [...forms].sort((a, b) => b.length - a.length).map(percentInsensitivePattern);
     out = out.replace(new RegExp(alternatives.join('|'), 'g'), '[redacted]');
@@ -168,7 +190,9 @@ function percentInsensitivePattern(form: string): string {
   return form
     .split(/(%[0-9A-F]{2})/)
     .map((part, i) =>
-      i % 2 === 1 ? part.replace(/[A-F]/g, (hex) => `[${hex}${hex.toLowerCase()}]`) : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      i % 2 === 1
+        ? part.replace(/[A-F]/g, (hex) => `[${hex}${hex.toLowerCase()}]`)
+        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     )
     .join('');
 }

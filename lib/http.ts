@@ -69,7 +69,8 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       );
       res.on('error', (err) => finish(networkError(request, err)));
       res.on('close', () => {
-        if (!res.complete) finish(networkError(request, new Error('the connection closed before the response was complete')));
+        if (!res.complete)
+          finish(networkError(request, new Error('the connection closed before the response was complete')));
       });
     });
     const timer = setTimeout(() => {

@@ -11,7 +11,11 @@ export type {
 export { MiAccountTokenStrategy } from './token-strategy';
 export { CookieStateStore } from './cookie-state-store';
 export type { CookieStateStoreOptions } from './cookie-state-store';
-export type { MiAccountTokenStrategyOptions, MiAccountTokenVerifyFunction, MiAccountTokenVerifyFunctionWithRequest } from './token-strategy';
+export type {
+  MiAccountTokenStrategyOptions,
+  MiAccountTokenVerifyFunction,
+  MiAccountTokenVerifyFunctionWithRequest,
+} from './token-strategy';
 export { MiAccountClient, DEFAULT_AUTHORIZATION_URL, DEFAULT_TOKEN_URL, DEFAULT_OPEN_API_URL } from './client';
 export type { MiAccountClientOptions, MiAccountCredentials, GetProfileInput } from './client';
 export { validateRedirectUri, compileRedirectUris } from './redirect-uri';

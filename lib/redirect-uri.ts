@@ -32,7 +32,8 @@ type Parsed = { ok: true; url: URL; host: string; isIp: boolean } | { ok: false;
 function parse(raw: string, what: string): Parsed {
   if (typeof raw !== 'string' || raw === '') return { ok: false, reason: `${what} is empty` };
   if (raw.length > 2048) return { ok: false, reason: `${what} is longer than 2048 characters` };
-  if (UNSAFE_CHARS.test(raw)) return { ok: false, reason: `${what} contains whitespace, control characters or a backslash` };
+  if (UNSAFE_CHARS.test(raw))
+    return { ok: false, reason: `${what} contains whitespace, control characters or a backslash` };
   if (raw.includes('#')) return { ok: false, reason: `${what} has a fragment (#…); a redirect URI must not have one` };
   let url: URL;
   try {
@@ -43,7 +44,8 @@ function parse(raw: string, what: string): Parsed {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { ok: false, reason: `${what} must use http or https, not ${url.protocol.slice(0, 20)}` };
   }
-  if (!ABSOLUTE_HTTP_URI.test(raw)) return { ok: false, reason: `${what} is not an absolute URL of the form ${url.protocol}//host/path` };
+  if (!ABSOLUTE_HTTP_URI.test(raw))
+    return { ok: false, reason: `${what} is not an absolute URL of the form ${url.protocol}//host/path` };
   // Read the raw authority and path: WHATWG decodes `%2e` in hosts and resolves `%2e%2e` segments before we could see them.
   const rest = raw.slice(raw.indexOf('//') + 2);
   const authority = rest.split(/[/?]/, 1)[0] ?? '';
@@ -53,12 +55,18 @@ function parse(raw: string, what: string): Parsed {
   }
   if (authority.includes('%')) return { ok: false, reason: `${what} has a percent-encoded host` };
   if (ENCODED_PATH_TRICKS.test(rawPath)) {
-    return { ok: false, reason: `${what} has a percent-encoded dot, slash, backslash, percent sign or control character in its path` };
+    return {
+      ok: false,
+      reason: `${what} has a percent-encoded dot, slash, backslash, percent sign or control character in its path`,
+    };
   }
   const host = url.hostname;
   const isIp = host.startsWith('[') || IPV4_HOST.test(host);
   if (!isIp && !DNS_HOST.test(host)) {
-    return { ok: false, reason: `${what} has an invalid host name "${host.slice(0, 80)}" (wildcards and trailing dots are not allowed)` };
+    return {
+      ok: false,
+      reason: `${what} has an invalid host name "${host.slice(0, 80)}" (wildcards and trailing dots are not allowed)`,
+    };
   }
   return { ok: true, url, host, isIp };
 }
@@ -82,7 +90,8 @@ function pathMatches(candidate: string, registered: string): boolean {
 /** Splits the Mi console's `;`-separated field (or takes an array) into trimmed, non-empty URIs. */
 export function splitRegisteredRedirectUris(registered: string | readonly string[]): string[] {
   // JavaScript callers pass an unset environment variable as undefined: treat it as an empty list, not a crash.
-  const list = typeof registered === 'string' ? registered.split(';') : Array.isArray(registered) ? [...registered] : [];
+  const list =
+    typeof registered === 'string' ? registered.split(';') : Array.isArray(registered) ? [...registered] : [];
   return list.map((uri) => String(uri).trim()).filter((uri) => uri !== '');
 }
 
@@ -95,7 +104,10 @@ export function splitRegisteredRedirectUris(registered: string | readonly string
  */
 export function compileRedirectUris(registered: string | readonly string[]): RedirectUriMatcher {
   const list = splitRegisteredRedirectUris(registered);
-  if (list.length === 0) throw new TypeError('No redirect URI is registered: give the URIs of the Mi developer console (";"-separated string or array)');
+  if (list.length === 0)
+    throw new TypeError(
+      'No redirect URI is registered: give the URIs of the Mi developer console (";"-separated string or array)',
+    );
   const entries: RegisteredUri[] = [];
   const invalid: string[] = [];
   for (const raw of list) {

@@ -106,7 +106,9 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
       code,
       description:
         code === undefined
-          ? [describe(body.error, context.secrets), describe(body.error_description, context.secrets)].filter(Boolean).join(': ')
+          ? [describe(body.error, context.secrets), describe(body.error_description, context.secrets)]
+              .filter(Boolean)
+              .join(': ')
           : describe(body.error_description, context.secrets),
     });
   }
@@ -121,7 +123,8 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
   const optionalString = (name: string): string | undefined => {
     const value = body[name];
     if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string' && typeof value !== 'number') throw invalid(context, `has a ${name} that is not a string`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw invalid(context, `has a ${name} that is not a string`);
     return String(value);
   };
   const scope = optionalString('scope');

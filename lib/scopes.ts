@@ -53,7 +53,9 @@ export function normalizeScopes(input: string | number | ReadonlyArray<string | 
       throw new TypeError(`Mi Account scope must be a name or a numeric ID, got ${typeof item}`);
     }
     if (typeof item === 'number' && !(Number.isSafeInteger(item) && item >= 0)) {
-      throw new TypeError(`Mi Account scope ID must be a non-negative integer, got ${item} (give large IDs as strings)`);
+      throw new TypeError(
+        `Mi Account scope ID must be a non-negative integer, got ${item} (give large IDs as strings)`,
+      );
     }
     const text = String(item).trim();
     if (text === '') continue;

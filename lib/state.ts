@@ -19,25 +19,31 @@ export const STATE_FAILURE_CAUSES =
  * Keeps the arity of the wrapped methods, which passport-oauth2 inspects.
  */
 export function explainStateFailures(inner: StateStoreLike): StateStoreLike {
-  const explained = (callback: StoreCallback): StoreCallback => (err, ok, info) => {
-    if (err && /session support/i.test(err.message)) {
-      return callback(
-        new MiAccountError({
-          step: 'state',
-          hint: 'passport-oauth2 keeps the state in the session, and there is none: add express-session (or another session middleware) before passport, or give a `store`',
-          cause: err,
-        }),
-      );
-    }
-    if (!err && !ok) {
-      const message = isMessage(info) ? info.message : 'Unable to verify authorization request state.';
-      return callback(null, false, { ...(typeof info === 'object' ? info : {}), message: `${message} ${STATE_FAILURE_CAUSES}` });
-    }
-    return callback(err, ok, info);
-  };
+  const explained =
+    (callback: StoreCallback): StoreCallback =>
+    (err, ok, info) => {
+      if (err && /session support/i.test(err.message)) {
+        return callback(
+          new MiAccountError({
+            step: 'state',
+            hint: 'passport-oauth2 keeps the state in the session, and there is none: add express-session (or another session middleware) before passport, or give a `store`',
+            cause: err,
+          }),
+        );
+      }
+      if (!err && !ok) {
+        const message = isMessage(info) ? info.message : 'Unable to verify authorization request state.';
+        return callback(null, false, {
+          ...(typeof info === 'object' ? info : {}),
+          message: `${message} ${STATE_FAILURE_CAUSES}`,
+        });
+      }
+      return callback(err, ok, info);
+    };
   const verify =
     inner.verify.length === 4
-      ? (req: Request, state: string, meta: unknown, callback: StoreCallback) => inner.verify(req, state, meta, explained(callback))
+      ? (req: Request, state: string, meta: unknown, callback: StoreCallback) =>
+          inner.verify(req, state, meta, explained(callback))
       : (req: Request, state: string, callback: StoreCallback) => inner.verify(req, state, explained(callback));
   return { store: inner.store.bind(inner), verify };
 }

@@ -16,10 +16,23 @@ type Done = (err?: Error | null | unknown, user?: Express.User | false, info?: o
 
 /** Verify callback: `params` is the parsed token response (expires_in, scope, mac_key, openId, union_id…). */
 export type MiAccountVerifyFunction =
-  | ((accessToken: string, refreshToken: string, params: Record<string, unknown>, profile: MiAccountProfile, done: Done) => void)
+  | ((
+      accessToken: string,
+      refreshToken: string,
+      params: Record<string, unknown>,
+      profile: MiAccountProfile,
+      done: Done,
+    ) => void)
   | ((accessToken: string, refreshToken: string, profile: MiAccountProfile, done: Done) => void);
 export type MiAccountVerifyFunctionWithRequest =
-  | ((req: Request, accessToken: string, refreshToken: string, params: Record<string, unknown>, profile: MiAccountProfile, done: Done) => void)
+  | ((
+      req: Request,
+      accessToken: string,
+      refreshToken: string,
+      params: Record<string, unknown>,
+      profile: MiAccountProfile,
+      done: Done,
+    ) => void)
   | ((req: Request, accessToken: string, refreshToken: string, profile: MiAccountProfile, done: Done) => void);
 
 export interface MiAccountStrategyOptionsBase {
@@ -114,19 +127,30 @@ export class MiAccountStrategy extends OAuth2Strategy {
 
   constructor(options: MiAccountStrategyOptions, verify: MiAccountVerifyFunction);
   constructor(options: MiAccountStrategyOptionsWithRequest, verify: MiAccountVerifyFunctionWithRequest);
-  constructor(options: MiAccountStrategyOptions | MiAccountStrategyOptionsWithRequest, verify: MiAccountVerifyFunction | MiAccountVerifyFunctionWithRequest) {
+  constructor(
+    options: MiAccountStrategyOptions | MiAccountStrategyOptionsWithRequest,
+    verify: MiAccountVerifyFunction | MiAccountVerifyFunctionWithRequest,
+  ) {
     if (!options || typeof options !== 'object') throw new TypeError('MiAccountStrategy requires an options object');
     if (typeof verify !== 'function') throw new TypeError('MiAccountStrategy requires a verify callback');
     const scope = normalizeScopes(options.scope ?? ['profile']);
     const clientID = options.clientID === undefined || options.clientID === null ? '' : String(options.clientID).trim();
-    if (clientID === '') throw new TypeError('MiAccountStrategy requires clientID: the App ID from the Mi developer console');
+    if (clientID === '')
+      throw new TypeError('MiAccountStrategy requires clientID: the App ID from the Mi developer console');
     if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
       throw new TypeError('MiAccountStrategy requires clientSecret: the App Secret from the Mi developer console');
     }
-    if (options.profileIdentifier !== undefined && options.profileIdentifier !== 'openId' && options.profileIdentifier !== 'unionId') {
-      throw new TypeError(`profileIdentifier must be 'openId' or 'unionId', got ${JSON.stringify(options.profileIdentifier)}`);
+    if (
+      options.profileIdentifier !== undefined &&
+      options.profileIdentifier !== 'openId' &&
+      options.profileIdentifier !== 'unionId'
+    ) {
+      throw new TypeError(
+        `profileIdentifier must be 'openId' or 'unionId', got ${JSON.stringify(options.profileIdentifier)}`,
+      );
     }
-    const matcher = options.registeredRedirectURIs === undefined ? undefined : compileRedirectUris(options.registeredRedirectURIs);
+    const matcher =
+      options.registeredRedirectURIs === undefined ? undefined : compileRedirectUris(options.registeredRedirectURIs);
     if (matcher && options.callbackURL) assertCallbackCanMatch(options.callbackURL, matcher);
 
     super(
@@ -170,7 +194,9 @@ export class MiAccountStrategy extends OAuth2Strategy {
     oauth2.getOAuthAccessToken = (code, params, callback) => {
       const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
       const request =
-        params.grant_type === 'refresh_token' ? this.client.refreshAccessToken(code, redirectURI) : this.client.exchangeCode(code, redirectURI);
+        params.grant_type === 'refresh_token'
+          ? this.client.refreshAccessToken(code, redirectURI)
+          : this.client.exchangeCode(code, redirectURI);
       deliver(request, (err, tokens) =>
         tokens ? callback(null, tokens.accessToken, tokens.refreshToken ?? '', tokens.raw) : callback(err),
       );
@@ -185,14 +211,21 @@ export class MiAccountStrategy extends OAuth2Strategy {
     let effective: MiAccountAuthenticateOptions;
     try {
       callbackURL = this.effectiveCallbackURL(req, options.callbackURL);
-      effective = { ...options, callbackURL, scope: options.scope === undefined ? this.settings.scope : normalizeScopes(options.scope) };
+      effective = {
+        ...options,
+        callbackURL,
+        scope: options.scope === undefined ? this.settings.scope : normalizeScopes(options.scope),
+      };
     } catch (err) {
       return this.error(err as Error);
     }
     const code = query.code ?? (req.body as Record<string, unknown> | undefined)?.code;
     if (code !== undefined) {
       if (typeof code !== 'string' || code === '' || code.length > MAX_CODE_LENGTH) {
-        return this.fail({ message: 'The Mi Account callback carried an invalid authorization code; start the login again.' }, 400);
+        return this.fail(
+          { message: 'The Mi Account callback carried an invalid authorization code; start the login again.' },
+          400,
+        );
       }
     } else {
       if (this.settings.redirectMatcher && callbackURL) {
@@ -208,7 +241,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
         }
       }
       const locale = effective.locale ?? this.settings.locale;
-      effective.locale = locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale;
+      effective.locale =
+        locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale;
     }
     // One object per login: the token set reaches the profile step through this closure, never through shared state.
     const login = Object.create(this) as MiAccountStrategy & { _oauth2: OAuth2Strategy['_oauth2'] };
@@ -234,7 +268,9 @@ export class MiAccountStrategy extends OAuth2Strategy {
   /** Passes MiAccountErrors through; passport-oauth2 would wrap them into a vaguer InternalOAuthError. */
   _createOAuthError(message: string, err: unknown): Error {
     if (err instanceof MiAccountError) return err;
-    return (OAuth2Strategy.prototype as unknown as { _createOAuthError(m: string, e: unknown): Error })._createOAuthError.call(this, message, err);
+    return (
+      OAuth2Strategy.prototype as unknown as { _createOAuthError(m: string, e: unknown): Error }
+    )._createOAuthError.call(this, message, err);
   }
 
   /** Sends `skip_confirm` and `_locale` to Mi's authorization page when set. */
@@ -260,8 +296,14 @@ export class MiAccountStrategy extends OAuth2Strategy {
       );
       return;
     }
-    deliver(this.client.getProfile({ accessToken, macKey: '', profileIdentifier: this.settings.profileIdentifier, strictProfile: this.settings.strictProfile }), (err, profile) =>
-      done(err, profile),
+    deliver(
+      this.client.getProfile({
+        accessToken,
+        macKey: '',
+        profileIdentifier: this.settings.profileIdentifier,
+        strictProfile: this.settings.strictProfile,
+      }),
+      (err, profile) => done(err, profile),
     );
   }
 
@@ -280,7 +322,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
 
   private authorizationError(query: Record<string, unknown>): void {
     const error = typeof query.error === 'string' ? query.error.trim() : '';
-    const description = typeof query.error_description === 'string' ? redact(query.error_description.slice(0, 300), []) : undefined;
+    const description =
+      typeof query.error_description === 'string' ? redact(query.error_description.slice(0, 300), []) : undefined;
     if (REFUSALS.has(error)) {
       return this.fail({ message: description || 'The Mi Account sign-in was cancelled.', code: 96012 }, 403);
     }
@@ -289,7 +332,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
       new MiAccountError({
         step: 'authorization',
         code,
-        description: code === undefined && error ? `${error.slice(0, 60)}${description ? `: ${description}` : ''}` : description,
+        description:
+          code === undefined && error ? `${error.slice(0, 60)}${description ? `: ${description}` : ''}` : description,
       }),
     );
   }
@@ -322,13 +366,16 @@ function originalURL(req: Request, trustProxy: boolean): string {
 function assertCallbackCanMatch(callbackURL: string, matcher: RedirectUriMatcher): void {
   if (isAbsolute(callbackURL)) {
     const result = matcher.match(callbackURL);
-    if (!result.ok) throw new TypeError(`callbackURL "${callbackURL}" can never be accepted by Mi Account: ${result.reason}`);
+    if (!result.ok)
+      throw new TypeError(`callbackURL "${callbackURL}" can never be accepted by Mi Account: ${result.reason}`);
     return;
   }
   // A relative callback takes its host from the request: it can match if it fits under some registered origin.
   const fits = matcher.registered.some((uri) => matcher.match(new URL(callbackURL, uri).toString()).ok);
   if (!fits) {
-    throw new TypeError(`callbackURL "${callbackURL}" is under none of the registered redirect URI paths (${matcher.registered.join('; ')})`);
+    throw new TypeError(
+      `callbackURL "${callbackURL}" is under none of the registered redirect URI paths (${matcher.registered.join('; ')})`,
+    );
   }
 }
 

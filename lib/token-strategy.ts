@@ -8,7 +8,12 @@ import { normalizeScopes } from './scopes';
 
 type Done = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
 export type MiAccountTokenVerifyFunction = (accessToken: string, profile: MiAccountProfile, done: Done) => void;
-export type MiAccountTokenVerifyFunctionWithRequest = (req: Request, accessToken: string, profile: MiAccountProfile, done: Done) => void;
+export type MiAccountTokenVerifyFunctionWithRequest = (
+  req: Request,
+  accessToken: string,
+  profile: MiAccountProfile,
+  done: Done,
+) => void;
 
 export interface MiAccountTokenStrategyOptions {
   /** App ID from the Mi developer console. */
@@ -62,15 +67,31 @@ export class MiAccountTokenStrategy extends Strategy {
   private readonly cacheMaxEntries: number;
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(options: MiAccountTokenStrategyOptions & { passReqToCallback?: false }, verify: MiAccountTokenVerifyFunction);
-  constructor(options: MiAccountTokenStrategyOptions & { passReqToCallback: true }, verify: MiAccountTokenVerifyFunctionWithRequest);
-  constructor(options: MiAccountTokenStrategyOptions, verify: MiAccountTokenVerifyFunction | MiAccountTokenVerifyFunctionWithRequest) {
+  constructor(
+    options: MiAccountTokenStrategyOptions & { passReqToCallback?: false },
+    verify: MiAccountTokenVerifyFunction,
+  );
+  constructor(
+    options: MiAccountTokenStrategyOptions & { passReqToCallback: true },
+    verify: MiAccountTokenVerifyFunctionWithRequest,
+  );
+  constructor(
+    options: MiAccountTokenStrategyOptions,
+    verify: MiAccountTokenVerifyFunction | MiAccountTokenVerifyFunctionWithRequest,
+  ) {
     super();
     if (typeof verify !== 'function') throw new TypeError('MiAccountTokenStrategy requires a verify callback');
     this.name = options.name ?? 'mi-account-token';
-    this.client = new MiAccountClient({ clientID: options.clientID, openApiURL: options.openApiURL, timeout: options.timeout });
+    this.client = new MiAccountClient({
+      clientID: options.clientID,
+      openApiURL: options.openApiURL,
+      timeout: options.timeout,
+    });
     this.verify = verify;
-    this.fields = { accessToken: options.tokenFields?.accessToken ?? 'access_token', macKey: options.tokenFields?.macKey ?? 'mac_key' };
+    this.fields = {
+      accessToken: options.tokenFields?.accessToken ?? 'access_token',
+      macKey: options.tokenFields?.macKey ?? 'mac_key',
+    };
     this.scope = normalizeScopes(options.scope ?? ['profile', 'openid']);
     this.profileIdentifier = options.profileIdentifier ?? 'openId';
     this.passReqToCallback = options.passReqToCallback ?? false;
@@ -86,21 +107,19 @@ export class MiAccountTokenStrategy extends Strategy {
     const cached = this.cacheTtlMs > 0 ? this.cache.get(key) : undefined;
     if (cached && cached.expires > Date.now()) return this.callVerify(req, credentials.accessToken, cached.profile);
 
-    this.client
-      .getProfile({ ...credentials, scope: this.scope, profileIdentifier: this.profileIdentifier })
-      .then(
-        (profile) => {
-          if (this.cacheTtlMs > 0) this.remember(key, profile);
-          process.nextTick(() => this.callVerify(req, credentials.accessToken, profile));
-        },
-        (err: unknown) =>
-          process.nextTick(() => {
-            if (err instanceof MiAccountError && err.code !== undefined && REJECTED_CODES.has(err.code)) {
-              return this.fail({ message: err.message, code: err.code }, 401);
-            }
-            this.error(err as Error);
-          }),
-      );
+    this.client.getProfile({ ...credentials, scope: this.scope, profileIdentifier: this.profileIdentifier }).then(
+      (profile) => {
+        if (this.cacheTtlMs > 0) this.remember(key, profile);
+        process.nextTick(() => this.callVerify(req, credentials.accessToken, profile));
+      },
+      (err: unknown) =>
+        process.nextTick(() => {
+          if (err instanceof MiAccountError && err.code !== undefined && REJECTED_CODES.has(err.code)) {
+            return this.fail({ message: err.message, code: err.code }, 401);
+          }
+          this.error(err as Error);
+        }),
+    );
   }
 
   private callVerify(req: Request, accessToken: string, profile: MiAccountProfile): void {
@@ -110,7 +129,8 @@ export class MiAccountTokenStrategy extends Strategy {
       this.success(user, info);
     };
     try {
-      if (this.passReqToCallback) (this.verify as MiAccountTokenVerifyFunctionWithRequest)(req, accessToken, profile, done);
+      if (this.passReqToCallback)
+        (this.verify as MiAccountTokenVerifyFunctionWithRequest)(req, accessToken, profile, done);
       else (this.verify as MiAccountTokenVerifyFunction)(accessToken, profile, done);
     } catch (err) {
       this.error(err as Error);
@@ -118,7 +138,9 @@ export class MiAccountTokenStrategy extends Strategy {
   }
 
   private readCredentials(req: Request): { accessToken: string; macKey: string } | string {
-    const header = parseMacAuthorizationHeader(typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined);
+    const header = parseMacAuthorizationHeader(
+      typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined,
+    );
     const sources: Array<Record<string, unknown> | undefined> = [
       header,
       isRecord(req.body) ? req.body : undefined,

@@ -19,6 +19,8 @@ for (const entry of entries) {
     '',
   ].filter((line, i, all) => line !== '' || i === all.length - 1);
   fs.writeFileSync(path.join(dist, `${entry}.mjs`), js.join('\n'));
-  const dts = [`export * from '${base}';`, hasDefault ? `export { default } from '${base}';` : '', ''].filter((line, i, all) => line !== '' || i === all.length - 1);
+  const dts = [`export * from '${base}';`, hasDefault ? `export { default } from '${base}';` : '', ''].filter(
+    (line, i, all) => line !== '' || i === all.length - 1,
+  );
   fs.writeFileSync(path.join(dist, `${entry}.d.mts`), dts.join('\n'));
 }

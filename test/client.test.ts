@@ -45,7 +45,9 @@ describe('MiAccountClient over HTTP', () => {
   });
 
   it('refreshes with grant_type=refresh_token and the redirect URI', async () => {
-    server = await startRawServer((_req, res) => res.end(JSON.stringify({ ...tokenBody, refresh_token: 'next-refresh' })));
+    server = await startRawServer((_req, res) =>
+      res.end(JSON.stringify({ ...tokenBody, refresh_token: 'next-refresh' })),
+    );
     const tokens = await client().refreshAccessToken('old-refresh');
     expect(tokens.refreshToken).toBe('next-refresh');
     expect(server.requests[0]!.url.searchParams.get('grant_type')).toBe('refresh_token');
@@ -54,17 +56,28 @@ describe('MiAccountClient over HTTP', () => {
   });
 
   it('decides errors by the body: a 200 with error 96009 is a MiAccountError', async () => {
-    server = await startRawServer((_req, res) => res.end('&&&START&&&{"error":96009,"error_description":"refresh token used"}'));
-    await expect(client().refreshAccessToken('old-refresh')).rejects.toMatchObject({ code: 96009, errorName: 'OA_INVALID_REFRESHTOKEN', status: 200, step: 'token refresh' });
+    server = await startRawServer((_req, res) =>
+      res.end('&&&START&&&{"error":96009,"error_description":"refresh token used"}'),
+    );
+    await expect(client().refreshAccessToken('old-refresh')).rejects.toMatchObject({
+      code: 96009,
+      errorName: 'OA_INVALID_REFRESHTOKEN',
+      status: 200,
+      step: 'token refresh',
+    });
   });
 
   it('signs Open API calls with a MAC header over the host without port and the sorted query', async () => {
-    server = await startRawServer((_req, res) => res.end('{"result":"ok","description":"success","data":{"miliaoNick":"Lei"},"code":0}'));
+    server = await startRawServer((_req, res) =>
+      res.end('{"result":"ok","description":"success","data":{"miliaoNick":"Lei"},"code":0}'),
+    );
     const data = await client().call('/user/profile', { accessToken: 'tok', macKey: 'key' });
     expect(data).toEqual({ miliaoNick: 'Lei' });
     const [request] = server.requests;
     const header = request!.headers.authorization!;
-    const fields = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2]!)]));
+    const fields = Object.fromEntries(
+      [...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], decodeURIComponent(m[2]!)]),
+    );
     expect(header.startsWith('MAC ')).toBe(true);
     expect(fields.access_token).toBe('tok');
     expect(fields.nonce).toMatch(/^-?\d+:\d+$/);
@@ -97,7 +110,9 @@ describe('MiAccountClient over HTTP', () => {
   it('times out a hanging endpoint with a clear message within the timeout', async () => {
     server = await startRawServer(() => undefined);
     const started = Date.now();
-    const error = await client({ timeout: 300 }).exchangeCode('c').catch((e: unknown) => e);
+    const error = await client({ timeout: 300 })
+      .exchangeCode('c')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MiAccountRequestError);
     expect((error as Error).message).toContain('timed out after 300 ms');
     expect(Date.now() - started).toBeLessThan(2000);
@@ -108,16 +123,26 @@ describe('MiAccountClient over HTTP', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('&&&START&&&{"access_token":');
     });
-    const error = await client({ timeout: 300 }).exchangeCode('c').catch((e: unknown) => e);
+    const error = await client({ timeout: 300 })
+      .exchangeCode('c')
+      .catch((e: unknown) => e);
     expect((error as Error).message).toContain('timed out after 300 ms');
   });
 
   it('keeps the network cause of a reset connection, without the secret', async () => {
     server = await startRawServer((req) => req.socket.destroy());
-    const error = (await client().exchangeCode('the-code-value').catch((e: unknown) => e)) as MiAccountRequestError;
+    const error = (await client()
+      .exchangeCode('the-code-value')
+      .catch((e: unknown) => e)) as MiAccountRequestError;
     expect(error).toBeInstanceOf(MiAccountRequestError);
     expect(error.cause).toBeInstanceOf(Error);
-    const text = [error.message, error.stack, JSON.stringify(error), String(error.cause), (error.cause as Error).stack].join('\n');
+    const text = [
+      error.message,
+      error.stack,
+      JSON.stringify(error),
+      String(error.cause),
+      (error.cause as Error).stack,
+    ].join('\n');
     expect(text).not.toContain(SECRET);
     expect(text).not.toContain(encodeURIComponent(SECRET));
     expect(text).not.toContain('the-code-value');
@@ -128,7 +153,9 @@ describe('MiAccountClient over HTTP', () => {
       res.writeHead(502, { 'content-type': 'text/html' });
       res.end('<html><body>Bad gateway</body></html>');
     });
-    const error = await client().exchangeCode('c').catch((e: unknown) => e);
+    const error = await client()
+      .exchangeCode('c')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MiAccountResponseError);
     expect((error as Error).message).toMatch(/HTTP 502 with text\/html that is not JSON/);
   });
@@ -148,7 +175,9 @@ describe('MiAccountClient over HTTP', () => {
       for (let i = 0; i < 20; i += 1) res.write(chunk);
       res.end();
     });
-    await expect(client({ maxResponseBytes: 256 * 1024 }).exchangeCode('c')).rejects.toThrow(/larger than 262144 bytes/);
+    await expect(client({ maxResponseBytes: 256 * 1024 }).exchangeCode('c')).rejects.toThrow(
+      /larger than 262144 bytes/,
+    );
   });
 
   it('calls /user/openidV2 only when the token response had no openId, in parallel with /user/profile', async () => {
@@ -175,6 +204,8 @@ describe('MiAccountClient over HTTP', () => {
   });
 
   it('rejects relative endpoint URLs at construction', () => {
-    expect(() => new MiAccountClient({ clientID: '1', clientSecret: 's', tokenURL: '/oauth2/token' })).toThrow(/tokenURL must be an absolute/);
+    expect(() => new MiAccountClient({ clientID: '1', clientSecret: 's', tokenURL: '/oauth2/token' })).toThrow(
+      /tokenURL must be an absolute/,
+    );
   });
 });

@@ -19,14 +19,19 @@ describe('buildProfile', () => {
   });
 
   it('maps nickname, unionId and the legacy userId', () => {
-    const profile = buildProfile({ ...base, profileData: { miliaoNick: 'Lei Jun', unionId: 'union-1', userId: 12345 } });
+    const profile = buildProfile({
+      ...base,
+      profileData: { miliaoNick: 'Lei Jun', unionId: 'union-1', userId: 12345 },
+    });
     expect(profile.displayName).toBe('Lei Jun');
     expect(profile.unionId).toBe('union-1');
     expect(profile.legacyUserId).toBe('12345');
   });
 
   it('uses unionId as id with profileIdentifier unionId', () => {
-    expect(buildProfile({ ...base, profileIdentifier: 'unionId', profileData: { unionId: 'union-1' } }).id).toBe('union-1');
+    expect(buildProfile({ ...base, profileIdentifier: 'unionId', profileData: { unionId: 'union-1' } }).id).toBe(
+      'union-1',
+    );
   });
 
   it('falls back to union_id of the token response', () => {
@@ -69,7 +74,10 @@ describe('buildProfile', () => {
   });
 
   it('ignores fields of the wrong type', () => {
-    const profile = buildProfile({ ...base, profileData: { miliaoNick: { x: 1 }, miliaoIcon: 7 as unknown as string } });
+    const profile = buildProfile({
+      ...base,
+      profileData: { miliaoNick: { x: 1 }, miliaoIcon: 7 as unknown as string },
+    });
     expect(profile.displayName).toBeUndefined();
     expect(profile.photos).toEqual([{ value: '7', size: 50 }]);
   });

@@ -1,7 +1,12 @@
 import { MiAccountError, MiAccountResponseError, parseMiResponse } from '../lib';
 import { readOpenApiResponse, readTokenResponse } from '../lib/response';
 
-const context = { step: 'token exchange' as const, endpoint: '/oauth2/token', status: 200, contentType: 'application/json' };
+const context = {
+  step: 'token exchange' as const,
+  endpoint: '/oauth2/token',
+  status: 200,
+  contentType: 'application/json',
+};
 const success = {
   access_token: 'at-123456',
   expires_in: 7776000,
@@ -23,7 +28,8 @@ describe('parseMiResponse', () => {
   });
 
   it('throws a MiAccountError naming the HTTP status and content type for HTML', () => {
-    const run = () => parseMiResponse('<html>502 Bad Gateway</html>', { ...context, status: 502, contentType: 'text/html' });
+    const run = () =>
+      parseMiResponse('<html>502 Bad Gateway</html>', { ...context, status: 502, contentType: 'text/html' });
     expect(run).toThrow(MiAccountResponseError);
     expect(run).toThrow(/HTTP 502 with text\/html that is not JSON/);
   });
@@ -58,7 +64,8 @@ describe('readTokenResponse', () => {
   });
 
   it('trims keys with trailing spaces and values with leading spaces, as in the Mi docs', () => {
-    const body = '&&&START&&&{"access_token":"at-1","expires_in":"360000","token_type ":"mac","mac_key ":"mk-1","mac_algorithm":" HmacSha1","scope":"1"}';
+    const body =
+      '&&&START&&&{"access_token":"at-1","expires_in":"360000","token_type ":"mac","mac_key ":"mk-1","mac_algorithm":" HmacSha1","scope":"1"}';
     const tokens = readTokenResponse(body, context);
     expect(tokens.macKey).toBe('mk-1');
     expect(tokens.macAlgorithm).toBe('HmacSha1');
@@ -74,7 +81,8 @@ describe('readTokenResponse', () => {
     ['a number', 96013],
     ['a numeric string', '96013'],
   ])('turns an error code given as %s into MiAccountError 96013 even with HTTP 200', (_kind, code) => {
-    const run = () => readTokenResponse(`&&&START&&&{"error": ${JSON.stringify(code)}, "error_description": "code expired"}`, context);
+    const run = () =>
+      readTokenResponse(`&&&START&&&{"error": ${JSON.stringify(code)}, "error_description": "code expired"}`, context);
     expect(run).toThrow(MiAccountError);
     try {
       run();
@@ -82,18 +90,25 @@ describe('readTokenResponse', () => {
       const e = err as MiAccountError;
       expect(e.code).toBe(96013);
       expect(e.errorName).toBe('OA_INVALID_CODE');
-      expect(e.message).toContain('Mi Account token exchange failed (/oauth2/token): 96013 OA_INVALID_CODE — the code is invalid or expired');
+      expect(e.message).toContain(
+        'Mi Account token exchange failed (/oauth2/token): 96013 OA_INVALID_CODE — the code is invalid or expired',
+      );
       expect(e.status).toBe(200);
     }
   });
 
   it('keeps a standard OAuth string error as the description', () => {
-    expect(() => readTokenResponse('{"error":"invalid_grant","error_description":"bad"}', context)).toThrow(/invalid_grant: bad|invalid_grant/);
+    expect(() => readTokenResponse('{"error":"invalid_grant","error_description":"bad"}', context)).toThrow(
+      /invalid_grant: bad|invalid_grant/,
+    );
   });
 
   it('redacts secrets that the server echoes in error_description', () => {
     const run = () =>
-      readTokenResponse('{"error":96003,"error_description":"bad secret s3cr3t-value"}', { ...context, secrets: ['s3cr3t-value'] });
+      readTokenResponse('{"error":96003,"error_description":"bad secret s3cr3t-value"}', {
+        ...context,
+        secrets: ['s3cr3t-value'],
+      });
     expect(run).toThrow(/\[redacted\]/);
     expect(run).not.toThrow(/s3cr3t-value/);
   });
@@ -124,7 +139,9 @@ describe('readOpenApiResponse', () => {
   const api = { step: 'open api' as const, endpoint: '/user/profile', status: 200 };
 
   it('returns data of a result:ok envelope', () => {
-    expect(readOpenApiResponse('{"result":"ok","description":"success","data":{"miliaoNick":"Lei"},"code":0}', api)).toEqual({ miliaoNick: 'Lei' });
+    expect(
+      readOpenApiResponse('{"result":"ok","description":"success","data":{"miliaoNick":"Lei"},"code":0}', api),
+    ).toEqual({ miliaoNick: 'Lei' });
   });
 
   it('turns a result:error envelope into a MiAccountError with the Mi code', () => {

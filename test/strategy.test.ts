@@ -3,7 +3,11 @@ import { freePort, startTestApp, TestApp } from './helpers/app';
 import { UserAgent } from './helpers/browserless';
 
 const verify = () => undefined;
-const base = { clientID: '2882303761517383915', clientSecret: 'app-secret-value', callbackURL: 'https://app.example/auth/mi/callback' };
+const base = {
+  clientID: '2882303761517383915',
+  clientSecret: 'app-secret-value',
+  callbackURL: 'https://app.example/auth/mi/callback',
+};
 
 describe('MiAccountStrategy constructor', () => {
   it('is named mi-account and sends the profile scope by default', () => {
@@ -13,7 +17,9 @@ describe('MiAccountStrategy constructor', () => {
   });
 
   it('accepts a numeric App ID', () => {
-    expect(new MiAccountStrategy({ ...base, clientID: 2882303761517383 }, verify).client.clientID).toBe('2882303761517383');
+    expect(new MiAccountStrategy({ ...base, clientID: 2882303761517383 }, verify).client.clientID).toBe(
+      '2882303761517383',
+    );
   });
 
   it('takes a custom name', () => {
@@ -28,11 +34,15 @@ describe('MiAccountStrategy constructor', () => {
   });
 
   it('rejects unknown scope names at construction, listing the valid names', () => {
-    expect(() => new MiAccountStrategy({ ...base, scope: ['profile', 'emial'] }, verify)).toThrow(/Unknown Mi Account scope "emial".*profile, relation, openid, phone, email/);
+    expect(() => new MiAccountStrategy({ ...base, scope: ['profile', 'emial'] }, verify)).toThrow(
+      /Unknown Mi Account scope "emial".*profile, relation, openid, phone, email/,
+    );
   });
 
   it('rejects a profileIdentifier that does not exist', () => {
-    expect(() => new MiAccountStrategy({ ...base, profileIdentifier: 'userId' as 'openId' }, verify)).toThrow(/profileIdentifier/);
+    expect(() => new MiAccountStrategy({ ...base, profileIdentifier: 'userId' as 'openId' }, verify)).toThrow(
+      /profileIdentifier/,
+    );
   });
 
   it('throws when callbackURL can never match the registered redirect URIs', () => {
@@ -42,18 +52,36 @@ describe('MiAccountStrategy constructor', () => {
   });
 
   it('accepts a callbackURL under a registered sub-path or sub-domain', () => {
-    expect(() => new MiAccountStrategy({ ...base, registeredRedirectURIs: 'https://example/x;https://app.example/auth' }, verify)).not.toThrow();
+    expect(
+      () =>
+        new MiAccountStrategy(
+          { ...base, registeredRedirectURIs: 'https://example/x;https://app.example/auth' },
+          verify,
+        ),
+    ).not.toThrow();
   });
 
   it('checks a relative callbackURL against the registered paths', () => {
-    expect(() => new MiAccountStrategy({ ...base, callbackURL: '/auth/mi/callback', registeredRedirectURIs: ['https://app.example/auth'] }, verify)).not.toThrow();
-    expect(() => new MiAccountStrategy({ ...base, callbackURL: '/login/cb', registeredRedirectURIs: ['https://app.example/auth'] }, verify)).toThrow(
-      /under none of the registered redirect URI paths/,
-    );
+    expect(
+      () =>
+        new MiAccountStrategy(
+          { ...base, callbackURL: '/auth/mi/callback', registeredRedirectURIs: ['https://app.example/auth'] },
+          verify,
+        ),
+    ).not.toThrow();
+    expect(
+      () =>
+        new MiAccountStrategy(
+          { ...base, callbackURL: '/login/cb', registeredRedirectURIs: ['https://app.example/auth'] },
+          verify,
+        ),
+    ).toThrow(/under none of the registered redirect URI paths/);
   });
 
   it('throws on an invalid registered redirect URI', () => {
-    expect(() => new MiAccountStrategy({ ...base, registeredRedirectURIs: 'http://*.mi.com/login.php' }, verify)).toThrow(/Invalid registered redirect URI/);
+    expect(
+      () => new MiAccountStrategy({ ...base, registeredRedirectURIs: 'http://*.mi.com/login.php' }, verify),
+    ).toThrow(/Invalid registered redirect URI/);
   });
 
   it('does not show the client secret when the strategy client is serialized', () => {
@@ -76,14 +104,22 @@ describe('MiAccountStrategy authorization redirect', () => {
 
   afterEach(() => app.close());
 
-  async function start(options: Parameters<typeof startTestApp>[0], path = '/auth/mi', headers: Record<string, string> = {}) {
+  async function start(
+    options: Parameters<typeof startTestApp>[0],
+    path = '/auth/mi',
+    headers: Record<string, string> = {},
+  ) {
     app = await startTestApp({ authorizationURL, tokenURL: 'http://127.0.0.1:9/oauth2/token', ...options });
     const response = await fetch(app.url + path, { redirect: 'manual', headers });
     return response;
   }
 
   it('redirects to Mi Account with client_id, absolute redirect_uri, response_type, numeric space-separated scope and a state', async () => {
-    const response = await start({ clientID: 42, clientSecret: 's3cret-value', scope: ['profile', 'openid', 'email', 'profile'] });
+    const response = await start({
+      clientID: 42,
+      clientSecret: 's3cret-value',
+      scope: ['profile', 'openid', 'email', 'profile'],
+    });
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);
     expect(location.origin + location.pathname).toBe(authorizationURL);
@@ -114,12 +150,18 @@ describe('MiAccountStrategy authorization redirect', () => {
     ['pt-BR,pt;q=0.9', 'pt_BR'],
     ['fr-CA;q=0.9, de;q=0.95', 'de_DE'],
   ])('derives _locale from Accept-Language %s with locale auto', async (header, expected) => {
-    const response = await start({ clientID: 42, clientSecret: 's3cret-value', locale: 'auto' }, '/auth/mi', { 'accept-language': header });
+    const response = await start({ clientID: 42, clientSecret: 's3cret-value', locale: 'auto' }, '/auth/mi', {
+      'accept-language': header,
+    });
     expect(new URL(response.headers.get('location')!).searchParams.get('_locale')).toBe(expected);
   });
 
   it('refuses to redirect when the effective callback URL is not registered, naming 96010', async () => {
-    const response = await start({ clientID: 42, clientSecret: 's3cret-value', registeredRedirectURIs: 'http://localhost/auth' });
+    const response = await start({
+      clientID: 42,
+      clientSecret: 's3cret-value',
+      registeredRedirectURIs: 'http://localhost/auth',
+    });
     expect(response.status).toBe(500);
     const body = (await response.json()) as { message: string };
     expect(body.message).toContain('96010 OA_INVALID_REDIRECT_URI');
@@ -130,16 +172,29 @@ describe('MiAccountStrategy authorization redirect', () => {
   it('redirects when the effective callback URL is under a registered URI', async () => {
     const port = await freePort();
     app = await startTestApp(
-      { clientID: 42, clientSecret: 's3cret-value', authorizationURL, tokenURL: 'http://127.0.0.1:9/t', registeredRedirectURIs: ['http://localhost/', `http://127.0.0.1:${port}/auth`] },
+      {
+        clientID: 42,
+        clientSecret: 's3cret-value',
+        authorizationURL,
+        tokenURL: 'http://127.0.0.1:9/t',
+        registeredRedirectURIs: ['http://localhost/', `http://127.0.0.1:${port}/auth`],
+      },
       port,
     );
     const response = await fetch(`${app.url}/auth/mi`, { redirect: 'manual' });
     expect(response.status).toBe(302);
-    expect(new URL(response.headers.get('location')!).searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/auth/mi/callback`);
+    expect(new URL(response.headers.get('location')!).searchParams.get('redirect_uri')).toBe(
+      `http://127.0.0.1:${port}/auth/mi/callback`,
+    );
   });
 
   it('fails with 400 when the callback carries an array of codes', async () => {
-    app = await startTestApp({ clientID: 42, clientSecret: 's3cret-value', authorizationURL, tokenURL: 'http://127.0.0.1:9/t' });
+    app = await startTestApp({
+      clientID: 42,
+      clientSecret: 's3cret-value',
+      authorizationURL,
+      tokenURL: 'http://127.0.0.1:9/t',
+    });
     const agent = new UserAgent();
     await agent.get(`${app.url}/auth/mi`);
     const response = await agent.get(`${app.url}/auth/mi/callback?code=a&code=b&state=x`);

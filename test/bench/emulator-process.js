@@ -11,5 +11,12 @@ startMiAccountEmulator(JSON.parse(process.argv[2])).then((emulator) => {
     }
     if (message === 'close') emulator.close().then(() => process.exit(0));
   });
-  process.send({ ready: { url: emulator.url, authorizationURL: emulator.authorizationURL, tokenURL: emulator.tokenURL, openApiURL: emulator.openApiURL } });
+  process.send({
+    ready: {
+      url: emulator.url,
+      authorizationURL: emulator.authorizationURL,
+      tokenURL: emulator.tokenURL,
+      openApiURL: emulator.openApiURL,
+    },
+  });
 });

@@ -16,7 +16,16 @@ const { buildProfile } = require('../../dist/profile');
 
 const CLIENT_ID = '2882303761517383915';
 const CLIENT_SECRET = 'bench-secret-value';
-const USERS = [{ id: '1001', nickname: 'Bench User', unionId: 'u-1001', phone: '+86 1', email: 'b@example.com', avatar: 'https://cdn.example/a.jpg' }];
+const USERS = [
+  {
+    id: '1001',
+    nickname: 'Bench User',
+    unionId: 'u-1001',
+    phone: '+86 1',
+    email: 'b@example.com',
+    avatar: 'https://cdn.example/a.jpg',
+  },
+];
 const ALL_PROFILE_SCOPES = ['profile', 'openid', 'phone', 'email'];
 const quick = process.argv.includes('--quick');
 
@@ -34,7 +43,14 @@ function freePort() {
 async function startEmulator(port, options = {}) {
   const { fork } = require('node:child_process');
   const config = {
-    clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: `http://127.0.0.1:${port}/auth`, sensitiveScopes: true }],
+    clients: [
+      {
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectURIs: `http://127.0.0.1:${port}/auth`,
+        sensitiveScopes: true,
+      },
+    ],
     users: USERS,
     autoApprove: '1001',
     ...options,
@@ -42,12 +58,20 @@ async function startEmulator(port, options = {}) {
   const child = fork(path.join(__dirname, 'emulator-process.js'), [JSON.stringify(config)], { stdio: 'inherit' });
   const next = () => new Promise((resolve) => child.once('message', resolve));
   const { ready } = await next();
-  const ask = async (message) => { const reply = next(); child.send(message); return (await reply).stats; };
+  const ask = async (message) => {
+    const reply = next();
+    child.send(message);
+    return (await reply).stats;
+  };
   return {
     ...ready,
     stats: () => ask('stats'),
     reset: () => ask('reset'),
-    close: () => new Promise((resolve) => { child.once('exit', resolve); child.send('close'); }),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.send('close');
+      }),
   };
 }
 
@@ -57,21 +81,64 @@ async function startApp(kind, port, emulator, extra = {}) {
   const endpoints = { authorizationURL: emulator.authorizationURL, tokenURL: emulator.tokenURL };
   const callbackURL = `http://127.0.0.1:${port}/auth/callback`;
   if (kind === 'baseline') {
-    passport.use('login', new OAuth2Strategy({ ...endpoints, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL, state: true, skipUserProfile: true, scope: '1' },
-      (accessToken, refreshToken, params, profile, done) => done(null, { accessToken: accessToken.slice(0, 4) })));
+    passport.use(
+      'login',
+      new OAuth2Strategy(
+        {
+          ...endpoints,
+          clientID: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          callbackURL,
+          state: true,
+          skipUserProfile: true,
+          scope: '1',
+        },
+        (accessToken, refreshToken, params, profile, done) => done(null, { accessToken: accessToken.slice(0, 4) }),
+      ),
+    );
   } else if (kind === 'sequential') {
     // The same work as ours, one call after another: token, then /user/profile, then /user/phoneAndEmail.
-    const strategy = new lib.MiAccountStrategy({ ...endpoints, openApiURL: emulator.openApiURL, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL, scope: ALL_PROFILE_SCOPES, skipUserProfile: true, ...extra },
+    const strategy = new lib.MiAccountStrategy(
+      {
+        ...endpoints,
+        openApiURL: emulator.openApiURL,
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        callbackURL,
+        scope: ALL_PROFILE_SCOPES,
+        skipUserProfile: true,
+        ...extra,
+      },
       (accessToken, refreshToken, params, _profile, done) => {
         const credentials = { accessToken, macKey: params.mac_key };
-        strategy.client.call('/user/profile', credentials)
-          .then((profile) => strategy.client.call('/user/phoneAndEmail', credentials).then((contact) => done(null, { id: params.openId, nick: profile.miliaoNick, email: contact.email })))
+        strategy.client
+          .call('/user/profile', credentials)
+          .then((profile) =>
+            strategy.client
+              .call('/user/phoneAndEmail', credentials)
+              .then((contact) => done(null, { id: params.openId, nick: profile.miliaoNick, email: contact.email })),
+          )
           .catch(done);
-      });
+      },
+    );
     passport.use('login', strategy);
   } else {
-    passport.use('login', new lib.MiAccountStrategy({ ...endpoints, openApiURL: emulator.openApiURL, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL, scope: ALL_PROFILE_SCOPES, ...extra },
-      (accessToken, refreshToken, params, profile, done) => done(null, { id: profile.id, nick: profile.displayName, email: profile.emails && profile.emails[0].value })));
+    passport.use(
+      'login',
+      new lib.MiAccountStrategy(
+        {
+          ...endpoints,
+          openApiURL: emulator.openApiURL,
+          clientID: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          callbackURL,
+          scope: ALL_PROFILE_SCOPES,
+          ...extra,
+        },
+        (accessToken, refreshToken, params, profile, done) =>
+          done(null, { id: profile.id, nick: profile.displayName, email: profile.emails && profile.emails[0].value }),
+      ),
+    );
   }
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user, done) => done(null, user));
@@ -80,11 +147,22 @@ async function startApp(kind, port, emulator, extra = {}) {
   app.use(passport.initialize());
   app.use(passport.session());
   app.get('/auth/start', passport.authenticate('login'));
-  app.get('/auth/callback', passport.authenticate('login', { failureRedirect: '/failed' }), (req, res) => res.redirect('/me'));
+  app.get('/auth/callback', passport.authenticate('login', { failureRedirect: '/failed' }), (req, res) =>
+    res.redirect('/me'),
+  );
   app.get('/me', (req, res) => res.json(req.user || null));
   app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }));
-  const server = await new Promise((resolve) => { const s = app.listen(port, '127.0.0.1', () => resolve(s)); });
-  return { server, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }) };
+  const server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    server,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
 }
 
 // The driver plays the browser with node:http; `agent: false` on emulator hops keeps its connections countable.
@@ -107,7 +185,8 @@ async function login(appUrl) {
   const t0 = process.hrtime.bigint();
   const callback = await get(authorize.headers.location, { cookie });
   const callbackMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (callback.status !== 302 || callback.headers.location !== '/me') throw new Error(`login failed: ${callback.status} ${callback.headers.location}`);
+  if (callback.status !== 302 || callback.headers.location !== '/me')
+    throw new Error(`login failed: ${callback.status} ${callback.headers.location}`);
   const next = (callback.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ') || cookie;
   const me = await get(`${appUrl}/me`, { cookie: next });
   if (me.status !== 200) throw new Error(`profile page answered ${me.status}`);
@@ -148,10 +227,11 @@ const fmt = (n, digits = 1) => n.toFixed(digits);
 
 async function roundTrips() {
   const n = quick ? 10 : 30;
-  const measure = (kind) => withSetup(kind, { latencyMs: 50 }, async (url) => {
-    await login(url);
-    return median((await run(url, n, 1)).times);
-  });
+  const measure = (kind) =>
+    withSetup(kind, { latencyMs: 50 }, async (url) => {
+      await login(url);
+      return median((await run(url, n, 1)).times);
+    });
   const ours = await measure('ours');
   const sequential = await measure('sequential');
   return { ours, sequential };
@@ -159,12 +239,13 @@ async function roundTrips() {
 
 async function connectionReuse() {
   const logins = 100;
-  const count = (kind, emulatorOptions) => withSetup(kind, emulatorOptions, async (url, emulator) => {
-    await emulator.reset();
-    await run(url, logins, 1);
-    // Every authorize hop of the driver opened one connection (agent: false); the rest are the strategy's.
-    return (await emulator.stats()).connections - logins;
-  });
+  const count = (kind, emulatorOptions) =>
+    withSetup(kind, emulatorOptions, async (url, emulator) => {
+      await emulator.reset();
+      await run(url, logins, 1);
+      // Every authorize hop of the driver opened one connection (agent: false); the rest are the strategy's.
+      return (await emulator.stats()).connections - logins;
+    });
   return { ours: await count('ours', {}), baseline: await count('baseline', { standardTokenResponse: true }) };
 }
 
@@ -172,10 +253,11 @@ async function throughput() {
   const rows = [];
   for (const concurrency of [1, 8, 64]) {
     const total = quick ? 200 : concurrency === 1 ? 500 : 1500;
-    const measure = (kind, options) => withSetup(kind, options, async (url) => {
-      await run(url, Math.min(100, total), concurrency); // warm-up
-      return run(url, total, concurrency);
-    });
+    const measure = (kind, options) =>
+      withSetup(kind, options, async (url) => {
+        await run(url, Math.min(100, total), concurrency); // warm-up
+        return run(url, total, concurrency);
+      });
     const ours = await measure('ours', {});
     const baseline = await measure('baseline', { standardTokenResponse: true });
     rows.push({ concurrency, ours, baseline });
@@ -187,7 +269,13 @@ async function memory() {
   const gc = global.gc;
   if (!gc) throw new Error('run with node --expose-gc (npm run bench does)');
   return withSetup('ours', {}, async (url) => {
-    const settle = async () => { for (let i = 0; i < 3; i += 1) { gc(); await new Promise((r) => setImmediate(r)); } return process.memoryUsage().heapUsed; };
+    const settle = async () => {
+      for (let i = 0; i < 3; i += 1) {
+        gc();
+        await new Promise((r) => setImmediate(r));
+      }
+      return process.memoryUsage().heapUsed;
+    };
     await run(url, 1000, 16);
     const after1k = await settle();
     await run(url, quick ? 4000 : 19000, 16);
@@ -198,25 +286,65 @@ async function memory() {
 
 function microbench() {
   const iterations = quick ? 20000 : 200000;
-  const time = (fn, n = iterations) => { for (let i = 0; i < 1000; i += 1) fn(i); const t0 = process.hrtime.bigint(); for (let i = 0; i < n; i += 1) fn(i); return Number(process.hrtime.bigint() - t0) / n; };
+  const time = (fn, n = iterations) => {
+    for (let i = 0; i < 1000; i += 1) fn(i);
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i += 1) fn(i);
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
   const registered = 'https://abc.com/oauth;https://id.abc.com/;http://localhost:3000/';
   const matcher = lib.compileRedirectUris(registered);
   const candidate = 'https://x.abc.com/oauth/callback?x=1';
   const validateCached = time(() => lib.validateRedirectUri(candidate, registered));
   const validateCompiled = time(() => matcher.match(candidate));
-  const validateFresh = time((i) => lib.compileRedirectUris(`${registered};https://n${i}.example/`).match(candidate), iterations / 10);
+  const validateFresh = time(
+    (i) => lib.compileRedirectUris(`${registered};https://n${i}.example/`).match(candidate),
+    iterations / 10,
+  );
   const tokenBody = `&&&START&&&${JSON.stringify({ access_token: 'a'.repeat(64), expires_in: 7776000, refresh_token: 'r'.repeat(64), scope: '1 3 4 6', token_type: 'mac', mac_key: 'k'.repeat(27), mac_algorithm: 'HmacSha1', openId: '2.0abc' })}`;
-  const profileBody = JSON.stringify({ result: 'ok', description: 'success', code: 0, data: { miliaoNick: 'Lei', miliaoIcon: 'https://cdn/a.jpg', miliaoIcon_320: 'https://cdn/a_320.jpg', unionId: 'u1' } });
-  const contactBody = JSON.stringify({ result: 'ok', description: 'success', code: 0, data: { phone: '+86 1', email: 'a@b.c' } });
+  const profileBody = JSON.stringify({
+    result: 'ok',
+    description: 'success',
+    code: 0,
+    data: {
+      miliaoNick: 'Lei',
+      miliaoIcon: 'https://cdn/a.jpg',
+      miliaoIcon_320: 'https://cdn/a_320.jpg',
+      unionId: 'u1',
+    },
+  });
+  const contactBody = JSON.stringify({
+    result: 'ok',
+    description: 'success',
+    code: 0,
+    data: { phone: '+86 1', email: 'a@b.c' },
+  });
   const ctx = { step: 'token exchange', endpoint: '/oauth2/token', status: 200 };
   const perLogin = time(() => {
     const tokens = readTokenResponse(tokenBody, ctx);
     for (const p of ['/user/profile', '/user/phoneAndEmail']) {
-      lib.signMac({ macKey: tokens.macKey, nonce: lib.createNonce(), method: 'GET', host: 'open.account.xiaomi.com', path: p, query: { clientId: CLIENT_ID, token: tokens.accessToken } });
+      lib.signMac({
+        macKey: tokens.macKey,
+        nonce: lib.createNonce(),
+        method: 'GET',
+        host: 'open.account.xiaomi.com',
+        path: p,
+        query: { clientId: CLIENT_ID, token: tokens.accessToken },
+      });
     }
     const profileData = readOpenApiResponse(profileBody, { step: 'open api', endpoint: '/user/profile' });
     const contactData = readOpenApiResponse(contactBody, { step: 'open api', endpoint: '/user/phoneAndEmail' });
-    buildProfile({ scopes: tokens.scope, tokenOpenId: tokens.openId, tokenUnionId: undefined, profileData, profileRaw: '', openIdData: undefined, contactData, warnings: [], profileIdentifier: 'openId' });
+    buildProfile({
+      scopes: tokens.scope,
+      tokenOpenId: tokens.openId,
+      tokenUnionId: undefined,
+      profileData,
+      profileRaw: '',
+      openIdData: undefined,
+      contactData,
+      warnings: [],
+      profileIdentifier: 'openId',
+    });
   }, iterations / 4);
   return { validateCached, validateCompiled, validateFresh, perLogin };
 }
@@ -244,7 +372,10 @@ async function main() {
     '|---|---|---|---|',
     `| callback leg, all profile scopes, emulator latency 50 ms (median of ${quick ? 10 : 30}) | ${fmt(trips.ours)} ms = ${fmt(trips.ours / 50, 2)} × 50 ms | sequential calls: ${fmt(trips.sequential)} ms = ${fmt(trips.sequential / 50, 2)} × 50 ms | ≤ 2.3 × |`,
     `| TCP connections opened to the emulator by 100 logins | ${conns.ours} | passport-oauth2 token call: ${conns.baseline} | ≤ 2 per host |`,
-    ...tput.map((row) => `| full logins/s, concurrency ${row.concurrency} | ${fmt(row.ours.perSecond, 0)}/s (token + profile ∥ phone/email) | passport-oauth2, token only: ${fmt(row.baseline.perSecond, 0)}/s → ratio ${fmt(row.ours.perSecond / row.baseline.perSecond, 2)} | ≥ 0.8 |`),
+    ...tput.map(
+      (row) =>
+        `| full logins/s, concurrency ${row.concurrency} | ${fmt(row.ours.perSecond, 0)}/s (token + profile ∥ phone/email) | passport-oauth2, token only: ${fmt(row.baseline.perSecond, 0)}/s → ratio ${fmt(row.ours.perSecond / row.baseline.perSecond, 2)} | ≥ 0.8 |`,
+    ),
     `| app + driver process CPU per login, concurrency 8 | ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms | passport-oauth2: ${fmt(tput[1].baseline.cpuMicrosPerLogin / 1000, 2)} ms | |`,
     `| heap after 20,000 logins vs after 1,000 | ${mb(mem.after20k)} vs ${mb(mem.after1k)}: growth ${mb(growth)} | | < 10 MB |`,
     `| validateRedirectUri (list cached) / compiled matcher / list parsed each call | ${fmt(micro.validateCached / 1000, 2)} µs / ${fmt(micro.validateCompiled / 1000, 2)} µs / ${fmt(micro.validateFresh / 1000, 2)} µs | | |`,

@@ -33,7 +33,13 @@ export async function startTestApp(
   const passport = new Passport();
   const strategy = new MiAccountStrategy(
     { callbackURL: '/auth/mi/callback', ...options } as MiAccountStrategyOptions,
-    (accessToken: string, refreshToken: string, params: Record<string, unknown>, profile: MiAccountProfile, done: (err: unknown, user?: Express.User) => void) => {
+    (
+      accessToken: string,
+      refreshToken: string,
+      params: Record<string, unknown>,
+      profile: MiAccountProfile,
+      done: (err: unknown, user?: Express.User) => void,
+    ) => {
       verified.push({ accessToken, refreshToken, params, profile });
       done(null, { profile });
     },
@@ -50,9 +56,13 @@ export async function startTestApp(
     const scope = typeof req.query.scope === 'string' ? req.query.scope : undefined;
     passport.authenticate('mi-account', scope ? { scope } : {})(req, res, next);
   });
-  app.get('/auth/mi/callback', passport.authenticate('mi-account', { failureRedirect: '/login-failed', failureMessage: true }), (_req, res) => {
-    res.redirect('/profile');
-  });
+  app.get(
+    '/auth/mi/callback',
+    passport.authenticate('mi-account', { failureRedirect: '/login-failed', failureMessage: true }),
+    (_req, res) => {
+      res.redirect('/profile');
+    },
+  );
   app.get('/profile', (req, res) => {
     if (!req.user) return res.status(401).json({ error: 'not logged in' });
     res.json(req.user);

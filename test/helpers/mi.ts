@@ -8,7 +8,14 @@ export const CLIENT_ID = '2882303761517383915';
 export const CLIENT_SECRET = 'test-app-secret-Zq8x';
 
 export const USERS: MiEmulatorUser[] = [
-  { id: '1001', nickname: 'Alex Chen', avatar: 'https://cdn.example/avatar/1001.jpg', unionId: 'union-1001', phone: '+86 138 0013 8000', email: 'alex@example.com' },
+  {
+    id: '1001',
+    nickname: 'Alex Chen',
+    avatar: 'https://cdn.example/avatar/1001.jpg',
+    unionId: 'union-1001',
+    phone: '+86 138 0013 8000',
+    email: 'alex@example.com',
+  },
   { id: '1002', nickname: '雷小米', legacyUserId: 58219736 },
 ];
 
@@ -27,19 +34,30 @@ export async function startHarness(
   // The registered redirect URI must carry the app's port, so the port is chosen first.
   const port = await freePort();
   const emulator = await startMiAccountEmulator({
-    clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: `http://127.0.0.1:${port}/auth`, sensitiveScopes: true, ...client }],
+    clients: [
+      {
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectURIs: `http://127.0.0.1:${port}/auth`,
+        sensitiveScopes: true,
+        ...client,
+      },
+    ],
     users: USERS,
     autoApprove: '1001',
     ...emulatorOptions,
   });
-  const app = await startTestApp({
-    clientID: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    authorizationURL: emulator.authorizationURL,
-    tokenURL: emulator.tokenURL,
-    openApiURL: emulator.openApiURL,
-    ...strategy,
-  }, port);
+  const app = await startTestApp(
+    {
+      clientID: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      authorizationURL: emulator.authorizationURL,
+      tokenURL: emulator.tokenURL,
+      openApiURL: emulator.openApiURL,
+      ...strategy,
+    },
+    port,
+  );
   return {
     emulator,
     app,
@@ -51,14 +69,22 @@ export async function startHarness(
 }
 
 /** Runs one login in a fresh cookie jar; returns the last response (the profile JSON on success). */
-export async function login(app: TestApp, path = '/auth/mi'): Promise<{ final: Response; hops: string[]; agent: UserAgent }> {
+export async function login(
+  app: TestApp,
+  path = '/auth/mi',
+): Promise<{ final: Response; hops: string[]; agent: UserAgent }> {
   const agent = new UserAgent();
   const { final, hops } = await agent.follow(app.url + path);
   return { final, hops, agent };
 }
 
 /** Starts a login and answers the emulator's consent form as the given user. */
-export async function loginAs(app: TestApp, userId: string, decision: 'approve' | 'deny' = 'approve', path = '/auth/mi'): Promise<Response> {
+export async function loginAs(
+  app: TestApp,
+  userId: string,
+  decision: 'approve' | 'deny' = 'approve',
+  path = '/auth/mi',
+): Promise<Response> {
   const agent = new UserAgent();
   const start = await agent.get(app.url + path);
   const authorize = new URL(start.headers.get('location')!);

@@ -12,7 +12,11 @@ export interface RawServer {
 export async function startRawServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<RawServer> {
   const state: RawServer = { url: '', requests: [], connections: 0, close: async () => undefined };
   const server: Server = createServer((req, res) => {
-    state.requests.push({ method: req.method ?? '', url: new URL(req.url ?? '/', 'http://127.0.0.1'), headers: req.headers });
+    state.requests.push({
+      method: req.method ?? '',
+      url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+      headers: req.headers,
+    });
     handler(req, res);
   });
   server.on('connection', () => (state.connections += 1));

@@ -18,13 +18,19 @@ const passportVersions: Array<[string, () => PassportModule]> = [
   ['passport 0.6', () => require('passport06') as PassportModule],
   ['passport 0.7', () => require('passport') as PassportModule],
 ];
-const matrix = expressVersions.flatMap(([e, express]) => passportVersions.map(([p, passport]) => [`${e} + ${p}`, express, passport] as const));
+const matrix = expressVersions.flatMap(([e, express]) =>
+  passportVersions.map(([p, passport]) => [`${e} + ${p}`, express, passport] as const),
+);
 
 describe.each(matrix)('%s', (_name, loadExpress, loadPassport) => {
   it('logs in, keeps the user in the session, and sends a refusal to failureRedirect', async () => {
     const express = loadExpress();
     const { Passport } = loadPassport();
-    const expressVersion = (require(require.resolve(`${_name.startsWith('express 4') ? 'express4' : 'express'}/package.json`)) as { version: string }).version;
+    const expressVersion = (
+      require(require.resolve(`${_name.startsWith('express 4') ? 'express4' : 'express'}/package.json`)) as {
+        version: string;
+      }
+    ).version;
     expect(expressVersion.split('.')[0]).toBe(_name.startsWith('express 4') ? '4' : '5');
     const port = await freePort();
     const emulator = await startMiAccountEmulator({
@@ -35,8 +41,21 @@ describe.each(matrix)('%s', (_name, loadExpress, loadPassport) => {
     const passport = new Passport();
     passport.use(
       new MiAccountStrategy(
-        { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL: '/auth/cb', authorizationURL: emulator.authorizationURL, tokenURL: emulator.tokenURL, openApiURL: emulator.openApiURL },
-        (_a: string, _r: string, _p: Record<string, unknown>, profile: MiAccountProfile, done: (e: null, u: object) => void) => done(null, { name: profile.displayName, id: profile.id }),
+        {
+          clientID: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          callbackURL: '/auth/cb',
+          authorizationURL: emulator.authorizationURL,
+          tokenURL: emulator.tokenURL,
+          openApiURL: emulator.openApiURL,
+        },
+        (
+          _a: string,
+          _r: string,
+          _p: Record<string, unknown>,
+          profile: MiAccountProfile,
+          done: (e: null, u: object) => void,
+        ) => done(null, { name: profile.displayName, id: profile.id }),
       ),
     );
     passport.serializeUser((user, done) => done(null, user));
@@ -46,7 +65,9 @@ describe.each(matrix)('%s', (_name, loadExpress, loadPassport) => {
     app.use(passport.initialize());
     app.use(passport.session());
     app.get('/auth/start', passport.authenticate('mi-account'));
-    app.get('/auth/cb', passport.authenticate('mi-account', { failureRedirect: '/failed' }), (_req, res) => res.redirect('/me'));
+    app.get('/auth/cb', passport.authenticate('mi-account', { failureRedirect: '/failed' }), (_req, res) =>
+      res.redirect('/me'),
+    );
     app.get('/me', (req, res) => res.json(req.user ?? null));
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s));

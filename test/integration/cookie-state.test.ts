@@ -34,16 +34,26 @@ describe('CookieStateStore: logins without sessions', () => {
           openApiURL: emulator.openApiURL,
           store: new CookieStateStore({ secret: SECRET, secure: false, maxAgeMs }),
         },
-        (_a: string, _r: string, _p: Record<string, unknown>, profile: { displayName?: string }, done: (e: null, u: object) => void) =>
-          done(null, { name: profile.displayName }),
+        (
+          _a: string,
+          _r: string,
+          _p: Record<string, unknown>,
+          profile: { displayName?: string },
+          done: (e: null, u: object) => void,
+        ) => done(null, { name: profile.displayName }),
       ),
     );
     const app = express();
     app.use(passport.initialize());
     app.get('/auth/start', passport.authenticate('mi-account', { session: false }));
-    app.get('/auth/callback', passport.authenticate('mi-account', { session: false, failWithError: true }), (req, res) => res.json(req.user));
-    app.use((err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
-      res.status(err.status ?? 500).json({ error: err.message }),
+    app.get(
+      '/auth/callback',
+      passport.authenticate('mi-account', { session: false, failWithError: true }),
+      (req, res) => res.json(req.user),
+    );
+    app.use(
+      (err: Error & { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+        res.status(err.status ?? 500).json({ error: err.message }),
     );
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -57,7 +57,9 @@ describe.each(FAULTS)('fault %s', (name, fault) => {
       expect(final.status).toBe(500);
       const [error] = h.app.errors;
       expect(error).toBeInstanceOf(MiAccountError);
-      const text = [error!.message, error!.stack, String(error), JSON.stringify(error), String(error!.cause)].join('\n');
+      const text = [error!.message, error!.stack, String(error), JSON.stringify(error), String(error!.cause)].join(
+        '\n',
+      );
       expect(text).not.toContain(CLIENT_SECRET);
       for (const verified of h.app.verified) expect(text).not.toContain(verified.accessToken);
       expect(error!.message).toContain(path);
@@ -72,5 +74,9 @@ function formatTable(rows: Array<Record<string, string>>): string {
   const columns = ['fault', ...PATHS];
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c] ?? '')))].join('\n');
+  return [
+    line(columns),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(columns.map((c) => r[c] ?? ''))),
+  ].join('\n');
 }

@@ -78,7 +78,13 @@ describe('hostile token endpoint answers', () => {
       res.writeHead(200, { 'content-type': contentType });
       res.end(body);
     });
-    const client = new MiAccountClient({ clientID: '1', clientSecret: 'secret-value', redirectURI: 'http://127.0.0.1/cb', tokenURL: `${server.url}/oauth2/token`, timeout: 2000 });
+    const client = new MiAccountClient({
+      clientID: '1',
+      clientSecret: 'secret-value',
+      redirectURI: 'http://127.0.0.1/cb',
+      tokenURL: `${server.url}/oauth2/token`,
+      timeout: 2000,
+    });
     return client.exchangeCode('code');
   }
 
@@ -87,7 +93,8 @@ describe('hostile token endpoint answers', () => {
   });
 
   it('does not let __proto__ keys pollute prototypes', async () => {
-    const body = '&&&START&&&{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},"access_token":"a","expires_in":1,"mac_key":"k"}';
+    const body =
+      '&&&START&&&{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}},"access_token":"a","expires_in":1,"mac_key":"k"}';
     const tokens = await exchangeWith(body);
     expect(({} as { isAdmin?: boolean }).isAdmin).toBeUndefined();
     expect((tokens.raw as { isAdmin?: boolean }).isAdmin).toBeUndefined();
@@ -116,11 +123,19 @@ describe('hostile token endpoint answers', () => {
 
 describe('hostile configuration', () => {
   it('answers an error on the authorization leg when the callback URL cannot be resolved', async () => {
-    const app = await startTestApp({ clientID: '1', clientSecret: 'secret-value', authorizationURL: 'http://127.0.0.1:9/a', tokenURL: 'http://127.0.0.1:9/t', scope: ['profile'] });
+    const app = await startTestApp({
+      clientID: '1',
+      clientSecret: 'secret-value',
+      authorizationURL: 'http://127.0.0.1:9/a',
+      tokenURL: 'http://127.0.0.1:9/t',
+      scope: ['profile'],
+    });
     try {
       const response = await fetch(`${app.url}/auth/mi?scope=not-a-scope`, { redirect: 'manual' });
       expect(response.status).toBe(500);
-      expect(((await response.json()) as { message: string }).message).toMatch(/Unknown Mi Account scope "not-a-scope"/);
+      expect(((await response.json()) as { message: string }).message).toMatch(
+        /Unknown Mi Account scope "not-a-scope"/,
+      );
     } finally {
       await app.close();
     }

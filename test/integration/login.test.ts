@@ -11,7 +11,12 @@ describe('login through Express and the emulator', () => {
     h = await startHarness();
     const { final, hops } = await login(h.app);
     expect(final.status).toBe(200);
-    expect(hops.map((hop) => new URL(hop).pathname)).toEqual(['/auth/mi', '/oauth2/authorize', '/auth/mi/callback', '/profile']);
+    expect(hops.map((hop) => new URL(hop).pathname)).toEqual([
+      '/auth/mi',
+      '/oauth2/authorize',
+      '/auth/mi/callback',
+      '/profile',
+    ]);
     const { profile } = (await final.json()) as ProfileBody;
     expect(profile).toMatchObject({
       provider: 'mi-account',
@@ -31,7 +36,12 @@ describe('login through Express and the emulator', () => {
     const [seen] = h.app.verified;
     expect(seen!.accessToken).toEqual(expect.any(String));
     expect(seen!.refreshToken).toEqual(expect.any(String));
-    expect(seen!.params).toMatchObject({ token_type: 'mac', mac_algorithm: expect.stringMatching(/hmacsha1/i), mac_key: expect.any(String), scope: '1' });
+    expect(seen!.params).toMatchObject({
+      token_type: 'mac',
+      mac_algorithm: expect.stringMatching(/hmacsha1/i),
+      mac_key: expect.any(String),
+      scope: '1',
+    });
     expect(seen!.params.openId).toBe(seen!.profile.openId);
   });
 
@@ -136,7 +146,9 @@ describe('login through Express and the emulator', () => {
 
   it('turns another numeric error on the callback into a MiAccountError', async () => {
     h = await startHarness();
-    const response = await fetch(`${h.app.url}/auth/mi/callback?error=96007&error_description=bad%20scope`, { redirect: 'manual' });
+    const response = await fetch(`${h.app.url}/auth/mi/callback?error=96007&error_description=bad%20scope`, {
+      redirect: 'manual',
+    });
     expect(response.status).toBe(500);
     expect(h.app.errors[0]).toMatchObject({ code: 96007, errorName: 'OA_INVALID_SCOPE' });
   });
@@ -179,7 +191,11 @@ describe('login through Express and the emulator', () => {
   });
 
   it('gives each of 40 concurrent logins its own profile', async () => {
-    const users = Array.from({ length: 40 }, (_, i) => ({ id: String(5000 + i), nickname: `User ${i}`, unionId: `union-${i}` }));
+    const users = Array.from({ length: 40 }, (_, i) => ({
+      id: String(5000 + i),
+      nickname: `User ${i}`,
+      unionId: `union-${i}`,
+    }));
     h = await startHarness({ scope: ['profile', 'openid'] }, { autoApprove: undefined, users, latencyMs: 5 });
     const results = await Promise.all(users.map((user) => loginAs(h.app, user.id)));
     const profiles = await Promise.all(results.map(async (r) => ((await r.json()) as ProfileBody).profile));
@@ -202,7 +218,13 @@ describe('login through Express and the emulator', () => {
     await login(h.app);
     expect(h.app.errors).toHaveLength(2);
     for (const error of h.app.errors) {
-      const text = [error.message, error.stack, String(error), JSON.stringify(error), String((error as Error).cause)].join('\n');
+      const text = [
+        error.message,
+        error.stack,
+        String(error),
+        JSON.stringify(error),
+        String((error as Error).cause),
+      ].join('\n');
       expect(text).not.toContain(CLIENT_SECRET);
       expect(text).not.toMatch(/access_token=|token=[A-Za-z0-9]/);
     }

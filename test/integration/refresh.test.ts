@@ -27,14 +27,21 @@ describe('refresh tokens against the emulator', () => {
     expect(fresh.refreshToken).toEqual(expect.any(String));
     expect(fresh.refreshToken).not.toBe(first.refreshToken);
     expect(fresh.expiresAt).toBeGreaterThan(Date.now());
-    const profile = await client().getProfile({ accessToken: fresh.accessToken, macKey: fresh.macKey, scope: fresh.scope, openId: fresh.openId });
+    const profile = await client().getProfile({
+      accessToken: fresh.accessToken,
+      macKey: fresh.macKey,
+      scope: fresh.scope,
+      openId: fresh.openId,
+    });
     expect(profile.displayName).toBe('Alex Chen');
   });
 
   it('refuses the old refresh token a second time with 96009', async () => {
     const { refreshToken } = h.app.verified[0]!;
     await client().refreshAccessToken(refreshToken);
-    const error = (await client().refreshAccessToken(refreshToken).catch((e: unknown) => e)) as MiAccountError;
+    const error = (await client()
+      .refreshAccessToken(refreshToken)
+      .catch((e: unknown) => e)) as MiAccountError;
     expect(error).toBeInstanceOf(MiAccountError);
     expect(error.code).toBe(96009);
     expect(error.message).toContain('Mi Account token refresh failed (/oauth2/token): 96009 OA_INVALID_REFRESHTOKEN');
@@ -44,10 +51,15 @@ describe('refresh tokens against the emulator', () => {
   it('works with passport-oauth2-refresh: requestNewAccessToken returns rotated tokens', async () => {
     const { refreshToken } = h.app.verified[0]!;
     refresh.use(h.app.strategy);
-    const result = await new Promise<{ accessToken?: string; refreshToken?: string; params: unknown }>((resolve, reject) =>
-      refresh.requestNewAccessToken('mi-account', refreshToken, { redirect_uri: `${h.app.url}/auth/mi/callback` }, (err, accessToken, newRefreshToken, params) =>
-        err ? reject(err) : resolve({ accessToken, refreshToken: newRefreshToken, params }),
-      ),
+    const result = await new Promise<{ accessToken?: string; refreshToken?: string; params: unknown }>(
+      (resolve, reject) =>
+        refresh.requestNewAccessToken(
+          'mi-account',
+          refreshToken,
+          { redirect_uri: `${h.app.url}/auth/mi/callback` },
+          (err, accessToken, newRefreshToken, params) =>
+            err ? reject(err) : resolve({ accessToken, refreshToken: newRefreshToken, params }),
+        ),
     );
     expect(result.accessToken).toEqual(expect.any(String));
     expect(result.refreshToken).not.toBe(refreshToken);

@@ -39,10 +39,18 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
     verified = [];
     const passport = new Passport();
     passport.use(
-      new MiAccountTokenStrategy({ clientID: CLIENT_ID, openApiURL: emulator.openApiURL, timeout: 800, ...options } as MiAccountTokenStrategyOptions & { passReqToCallback?: false }, (_token, profile, done) => {
-        verified.push(profile);
-        done(null, { id: profile.id, name: profile.displayName });
-      }),
+      new MiAccountTokenStrategy(
+        {
+          clientID: CLIENT_ID,
+          openApiURL: emulator.openApiURL,
+          timeout: 800,
+          ...options,
+        } as MiAccountTokenStrategyOptions & { passReqToCallback?: false },
+        (_token, profile, done) => {
+          verified.push(profile);
+          done(null, { id: profile.id, name: profile.displayName });
+        },
+      ),
     );
     const app = express();
     app.use(express.json());
@@ -59,7 +67,12 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
 
   /** Runs the implicit grant against the emulator the way the browser helper would. */
   async function implicitTokens(scope: string[] = ['profile', 'openid']) {
-    const { url, state } = buildImplicitAuthorizeUrl({ clientID: CLIENT_ID, redirectURI: REDIRECT, scope, authorizationURL: emulator.authorizationURL });
+    const { url, state } = buildImplicitAuthorizeUrl({
+      clientID: CLIENT_ID,
+      redirectURI: REDIRECT,
+      scope,
+      authorizationURL: emulator.authorizationURL,
+    });
     const response = await fetch(url, { redirect: 'manual' });
     const location = new URL(response.headers.get('location')!);
     return parseImplicitCallback(location.hash, state, location.search);
@@ -81,7 +94,9 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
   it('accepts the query string', async () => {
     await startApi();
     const tokens = await implicitTokens();
-    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`);
+    const response = await fetch(
+      `${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`,
+    );
     expect(response.status).toBe(200);
   });
 
@@ -89,7 +104,9 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
     await startApi();
     const tokens = await implicitTokens();
     const response = await fetch(api, {
-      headers: { authorization: `MAC access_token="${encodeURIComponent(tokens.accessToken)}", mac_key="${encodeURIComponent(tokens.macKey)}"` },
+      headers: {
+        authorization: `MAC access_token="${encodeURIComponent(tokens.accessToken)}", mac_key="${encodeURIComponent(tokens.macKey)}"`,
+      },
     });
     expect(response.status).toBe(200);
   });
@@ -117,7 +134,9 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
     await startApi();
     const tokens = await implicitTokens();
     emulator.setFault('/user/profile', 'reset');
-    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`);
+    const response = await fetch(
+      `${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`,
+    );
     emulator.setFault('/user/profile', null);
     expect(response.status).toBe(502);
     const body = (await response.json()) as { message: string };
@@ -146,7 +165,9 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
   it('uses unionId when the app did not request the openid scope', async () => {
     await startApi({ scope: ['profile'], profileIdentifier: 'unionId' });
     const tokens = await implicitTokens(['profile']);
-    const response = await fetch(`${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`);
+    const response = await fetch(
+      `${api}?access_token=${encodeURIComponent(tokens.accessToken)}&mac_key=${encodeURIComponent(tokens.macKey)}`,
+    );
     expect(await response.json()).toMatchObject({ id: 'union-1001' });
   });
 });

@@ -6,7 +6,12 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 function run(command: string, args: string[], cwd: string): string {
   try {
-    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+    return execFileSync(command, args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, npm_config_loglevel: 'error' },
+    });
   } catch (err) {
     const { stdout, stderr } = err as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`, { cause: err });
@@ -18,21 +23,51 @@ describe('the published package', () => {
   let files: string[];
 
   beforeAll(() => {
-    if (!existsSync(path.join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run npm run build first (npm test does)');
+    if (!existsSync(path.join(root, 'dist/index.js')))
+      throw new Error('dist/ is missing: run npm run build first (npm test does)');
     work = mkdtempSync(path.join(tmpdir(), 'mi-pack-'));
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     files = packed[0]!.files.map((f) => f.path);
     const consumer = path.join(work, 'consumer');
     run('mkdir', ['-p', consumer], work);
-    writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(work, packed[0]!.filename)], consumer);
+    writeFileSync(
+      path.join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+    );
+    run(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(work, packed[0]!.filename)],
+      consumer,
+    );
   }, 180_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('contains the build, README, LICENSE and CHANGELOG — no sources, tests or example app', () => {
-    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/emulator/index.js', 'dist/browser.mjs', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']));
-    expect(files.filter((f) => /^(lib|test|example-app|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts'))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.mjs',
+        'dist/index.d.ts',
+        'dist/index.d.mts',
+        'dist/emulator/index.js',
+        'dist/browser.mjs',
+        'README.md',
+        'LICENSE',
+        'CHANGELOG.md',
+        'package.json',
+      ]),
+    );
+    expect(
+      files.filter(
+        (f) =>
+          /^(lib|test|example-app|scripts)\//.test(f) ||
+          (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.d.mts')),
+      ),
+    ).toEqual([]);
   });
 
   it('works through require, including /emulator and /browser', () => {
@@ -42,7 +77,9 @@ describe('the published package', () => {
       const { buildImplicitAuthorizeUrl } = require('passport-mi-account/browser');
       const s = new lib.Strategy({ clientID: '1', clientSecret: 's', callbackURL: 'http://localhost/cb' }, () => {});
       console.log([s.name, lib.default === lib.MiAccountStrategy, typeof startMiAccountEmulator, typeof buildImplicitAuthorizeUrl, require('passport-mi-account/package.json').name].join(','));`;
-    expect(run('node', ['-e', script], path.join(work, 'consumer')).trim()).toBe('mi-account,true,function,function,passport-mi-account');
+    expect(run('node', ['-e', script], path.join(work, 'consumer')).trim()).toBe(
+      'mi-account,true,function,function,passport-mi-account',
+    );
   });
 
   it('works through import, with the same classes as require', () => {
@@ -83,7 +120,16 @@ export { strategy, result, client, emulator, url, code };
     writeFileSync(
       path.join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: moduleKind, moduleResolution: resolution, target: 'ES2022', skipLibCheck: false, typeRoots: [path.join(root, 'node_modules/@types')], types: ['node'] },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: moduleKind,
+          moduleResolution: resolution,
+          target: 'ES2022',
+          skipLibCheck: false,
+          typeRoots: [path.join(root, 'node_modules/@types')],
+          types: ['node'],
+        },
         files: [file],
       }),
     );
@@ -92,6 +138,10 @@ export { strategy, result, client, emulator, url, code };
 
   it('ships no files outside the whitelist', () => {
     expect(readdirSync(root)).toContain('package.json');
-    expect(files.every((f) => f === 'package.json' || f.startsWith('dist/') || ['README.md', 'LICENSE', 'CHANGELOG.md'].includes(f))).toBe(true);
+    expect(
+      files.every(
+        (f) => f === 'package.json' || f.startsWith('dist/') || ['README.md', 'LICENSE', 'CHANGELOG.md'].includes(f),
+      ),
+    ).toBe(true);
   });
 });
