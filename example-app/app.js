@@ -1,0 +1,337 @@
+'use strict';
+
+const crypto = require('node:crypto');
+const express = require('express');
+const session = require('express-session');
+const helmet = require('helmet');
+const { Passport } = require('passport');
+// In your app: require('passport-mi-account'). The example uses the local build.
+const {
+  MiAccountStrategy,
+  MiAccountError,
+  MiScopes,
+  miAccountButton,
+  normalizeScopes,
+  localeFromAcceptLanguage,
+} = require('../dist');
+const views = require('./views');
+
+const DEFAULT_SCOPE = ['profile', 'openid', 'phone', 'email'];
+const SCOPE_NAMES = new Map(Object.entries(MiScopes).map(([name, id]) => [id, name]));
+const UPSTREAM_STEPS = new Set(['authorization', 'token exchange', 'token refresh', 'open api']);
+
+/**
+ * Builds the example Express app. Nothing listens yet: call `app.listen()` or hand it to `http.createServer`.
+ *
+ * @param {object} config
+ * @param {string} config.clientID App ID
+ * @param {string} config.clientSecret App Secret
+ * @param {string} config.sessionSecret signs the session cookie
+ * @param {string} [config.callbackURL] default '/auth/mi/callback' (relative: the host comes from the request)
+ * @param {string | string[]} [config.registeredRedirectURIs] as registered on the Mi console
+ * @param {string} [config.authorizationURL] @param {string} [config.tokenURL] @param {string} [config.openApiURL]
+ * @param {Array<string>} [config.scope] default profile, openid, phone, email
+ * @param {import('express-session').Store} [config.sessionStore] default: in memory (one process only)
+ * @param {boolean} [config.secureCookies] session cookie only over HTTPS
+ * @param {boolean} [config.trustProxy] behind a reverse proxy: trust X-Forwarded-Proto/-Host
+ * @param {string} [config.backendLabel] shown in the page header
+ * @param {string[]} [config.imageSources] extra CSP img-src entries (the emulator's origin)
+ * @param {{ error: (...args: unknown[]) => void }} [config.logger] default console
+ */
+function createApp(config) {
+  const logger = config.logger || console;
+  const callbackURL = config.callbackURL || '/auth/mi/callback';
+  const trustProxy = Boolean(config.trustProxy);
+  const secureCookies = Boolean(config.secureCookies);
+
+  const passport = new Passport();
+  const strategy = new MiAccountStrategy(
+    {
+      clientID: config.clientID,
+      clientSecret: config.clientSecret,
+      callbackURL,
+      registeredRedirectURIs: config.registeredRedirectURIs,
+      scope: config.scope || DEFAULT_SCOPE,
+      locale: 'auto',
+      authorizationURL: config.authorizationURL,
+      tokenURL: config.tokenURL,
+      openApiURL: config.openApiURL,
+      proxy: trustProxy,
+    },
+    (accessToken, refreshToken, params, profile, done) => {
+      const expiresIn = Number(params.expires_in);
+      done(null, {
+        profile: sessionProfile(profile),
+        accessToken,
+        refreshToken,
+        macKey: typeof params.mac_key === 'string' ? params.mac_key : '',
+        expiresAt: Number.isFinite(expiresIn) ? Date.now() + expiresIn * 1000 : undefined,
+      });
+    },
+  );
+  passport.use(strategy);
+  // A demo keeps the whole user record in the session; a real app stores an ID here and the tokens in its database.
+  passport.serializeUser((user, done) => done(null, user));
+  passport.deserializeUser((user, done) => done(null, user));
+
+  const app = express();
+  app.locals.strategy = strategy;
+  if (trustProxy) app.set('trust proxy', 1);
+
+  app.use((req, res, next) => {
+    res.locals.cspNonce = crypto.randomBytes(16).toString('base64');
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'none'"],
+          // The page CSS and the button's <style> block carry this request's nonce; no 'unsafe-inline'.
+          styleSrc: [(req, res) => `'nonce-${res.locals.cspNonce}'`],
+          imgSrc: ["'self'", 'data:', 'https:', ...(config.imageSources || [])],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          upgradeInsecureRequests: secureCookies ? [] : null,
+        },
+      },
+      xFrameOptions: { action: 'deny' },
+      strictTransportSecurity: secureCookies ? undefined : false,
+    }),
+  );
+  app.use(
+    session({
+      name: 'mi-example.sid',
+      secret: config.sessionSecret,
+      store: config.sessionStore, // undefined → MemoryStore: fine for one process, lost on restart
+      resave: false,
+      saveUninitialized: false, // no cookie until something is stored (the OAuth state when a login starts)
+      proxy: trustProxy,
+      cookie: {
+        httpOnly: true, // page scripts can never read the session cookie
+        // 'lax', not 'strict': the return from Mi Account is a cross-site navigation, and with 'strict' the browser
+        // would not send the cookie on it, so the OAuth state check would fail. 'lax' still blocks cross-site POSTs.
+        sameSite: 'lax',
+        secure: secureCookies, // only sent over HTTPS: on whenever the app is served over https (COOKIE_SECURE=1)
+        maxAge: 8 * 60 * 60 * 1000, // an 8-hour sign-in
+      },
+    }),
+  );
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(express.urlencoded({ extended: false, limit: '4kb' }));
+
+  const pageContext = (req, res) => ({
+    nonce: res.locals.cspNonce,
+    backendLabel: config.backendLabel,
+    signedIn: Boolean(req.user),
+  });
+  const button = (req, res) =>
+    miAccountButton({
+      href: '/auth/mi',
+      locale: localeFromAcceptLanguage(req.get('accept-language')),
+      styleNonce: res.locals.cspNonce,
+    });
+  const requestedScopes = describeScopes(normalizeScopes(config.scope || DEFAULT_SCOPE));
+
+  app.get('/', (req, res) => {
+    res.send(
+      views.homePage(pageContext(req, res), { buttonHtml: button(req, res), scopes: requestedScopes, user: req.user }),
+    );
+  });
+
+  app.get('/login', (req, res) => {
+    if (req.query.failed === undefined) return res.redirect('/');
+    const failure = req.session.loginFailure;
+    delete req.session.loginFailure;
+    res.send(views.loginFailedPage(pageContext(req, res), { failure, buttonHtml: button(req, res) }));
+  });
+
+  app.get('/auth/mi', passport.authenticate('mi-account'));
+
+  app.get('/auth/mi/callback', (req, res, next) => {
+    passport.authenticate('mi-account', (err, user, info) => {
+      if (err) return next(err);
+      if (!user) {
+        req.session.loginFailure = describeFailure(info);
+        return res.redirect('/login?failed=1');
+      }
+      req.login(user, (loginErr) => (loginErr ? next(loginErr) : res.redirect('/profile')));
+    })(req, res, next);
+  });
+
+  app.get('/profile', requireLogin, (req, res) => {
+    const refreshResult = req.session.refreshResult;
+    delete req.session.refreshResult;
+    res.send(
+      views.profilePage(pageContext(req, res), {
+        user: req.user,
+        scopes: describeScopes(req.user.profile.scopes),
+        csrfToken: csrfToken(req),
+        refreshResult,
+      }),
+    );
+  });
+
+  // The refresh-token demo: trade the refresh token for a new token set, then show that the old one is dead.
+  app.post('/refresh', requireLogin, checkCsrf, async (req, res) => {
+    const user = req.user;
+    const redirectURI = absoluteCallbackURL(req, callbackURL);
+    let fresh = await strategy.client.refreshAccessToken(user.refreshToken, redirectURI);
+    let oldTokenError;
+    try {
+      // Only to prove the point: a real app never reuses a refresh token.
+      fresh = await strategy.client.refreshAccessToken(user.refreshToken, redirectURI);
+    } catch (err) {
+      if (!(err instanceof MiAccountError)) throw err;
+      oldTokenError = [err.code, err.errorName].filter((part) => part !== undefined).join(' ') || err.message;
+    }
+    req.session.passport.user = {
+      ...user,
+      accessToken: fresh.accessToken,
+      refreshToken: fresh.refreshToken || user.refreshToken,
+      macKey: fresh.macKey,
+      expiresAt: fresh.expiresAt,
+    };
+    req.session.refreshResult = {
+      newAccessToken: views.maskSecret(fresh.accessToken),
+      expiresAt: fresh.expiresAt,
+      oldRefreshToken: views.maskSecret(user.refreshToken),
+      oldTokenRejected: oldTokenError !== undefined,
+      oldTokenError,
+    };
+    res.redirect(303, '/profile');
+  });
+
+  app.post('/logout', (req, res, next) => {
+    if (!req.user) return res.redirect(303, '/');
+    checkCsrf(req, res, () =>
+      req.logout((logoutErr) => {
+        if (logoutErr) return next(logoutErr);
+        req.session.destroy((destroyErr) => {
+          if (destroyErr) return next(destroyErr);
+          res.clearCookie('mi-example.sid', { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies });
+          res.redirect(303, '/');
+        });
+      }),
+    );
+  });
+
+  app.use((req, res) => {
+    res.status(404).send(views.notFoundPage(pageContext(req, res), req.path));
+  });
+
+  // Express 5 sends rejected promises of async handlers here too.
+  app.use((err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const view = describeError(err);
+    if (err instanceof MiAccountError)
+      logger.error(`[example-app] ${err.message}`); // safe: never holds a secret
+    else if (view.status >= 500) logger.error('[example-app] unexpected error', err);
+    res.status(view.status).send(views.errorPage(pageContext(req, res), view));
+  });
+
+  return app;
+
+  function requireLogin(req, res, next) {
+    if (req.isAuthenticated()) return next();
+    res.redirect(req.method === 'GET' ? 302 : 303, '/');
+  }
+
+  function checkCsrf(req, res, next) {
+    const expected = req.session && req.session.csrfToken;
+    const given = req.body && req.body._csrf;
+    if (typeof expected === 'string' && typeof given === 'string' && safeEqual(expected, given)) return next();
+    res.status(403).send(
+      views.errorPage(pageContext(req, res), {
+        status: 403,
+        title: 'This form has expired',
+        summary:
+          'The form was not sent from this site, or your session changed since the page was loaded. Reload the page and try again.',
+      }),
+    );
+  }
+}
+
+/** What the session keeps of the profile: no _raw/_json, one avatar. */
+function sessionProfile(profile) {
+  const photos = profile.photos || [];
+  const photo = (photos.find((p) => p.size === 120) || photos[0] || {}).value;
+  return {
+    id: profile.id,
+    openId: profile.openId,
+    unionId: profile.unionId,
+    legacyUserId: profile.legacyUserId,
+    displayName: profile.displayName,
+    photo,
+    emails: (profile.emails || []).map((e) => e.value),
+    phoneNumbers: (profile.phoneNumbers || []).map((p) => p.value),
+    scopes: profile.scopes,
+    warnings: profile.warnings,
+  };
+}
+
+function describeScopes(ids) {
+  return (ids || []).map((id) => ({ id, name: SCOPE_NAMES.get(id) || `scope ${id}` }));
+}
+
+function describeFailure(info) {
+  if (typeof info === 'string') return { message: info };
+  if (info && typeof info === 'object')
+    return { message: typeof info.message === 'string' ? info.message : undefined, code: info.code };
+  return {};
+}
+
+function csrfToken(req) {
+  if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(24).toString('base64url');
+  return req.session.csrfToken;
+}
+
+function safeEqual(a, b) {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && crypto.timingSafeEqual(left, right);
+}
+
+/** The redirect URI the login used: token requests (refresh too) must send the same one. */
+function absoluteCallbackURL(req, callbackURL) {
+  return new URL(callbackURL, `${req.protocol}://${req.get('host')}`).toString();
+}
+
+/** Display-safe fields of an error: Mi code, name and hint for MiAccountError; never a stack. */
+function describeError(err) {
+  if (err instanceof MiAccountError) {
+    const upstream = UPSTREAM_STEPS.has(err.step);
+    return {
+      // 502: Mi Account (or the way to it) failed; 500: this app is misconfigured.
+      status: upstream ? 502 : 500,
+      title:
+        err.step === 'token refresh' ? 'Refreshing the Mi Account token failed' : 'Signing in with Mi Account failed',
+      summary: upstream
+        ? 'Mi Account could not complete the request. Try again in a moment; if it keeps happening, the details below say why.'
+        : 'This app is not set up correctly for Mi Account. The details below say what to change.',
+      miCode: err.code,
+      miName: err.errorName,
+      hint: err.hint,
+      step: err.step,
+      detail: err.message,
+    };
+  }
+  const status = Number.isInteger(err && err.status) && err.status >= 400 && err.status < 500 ? err.status : 500;
+  if (status < 500) {
+    return {
+      status,
+      title: 'That request could not be handled',
+      summary: 'The request was malformed or too large. Go back and try again.',
+    };
+  }
+  return {
+    status,
+    title: 'Something went wrong',
+    summary: 'An unexpected error happened on our side. It has been logged; please try again.',
+  };
+}
+
+module.exports = { createApp, DEFAULT_SCOPE };

@@ -1,0 +1,209 @@
+'use strict';
+
+const crypto = require('node:crypto');
+const http = require('node:http');
+const { createApp } = require('./app');
+// In your app: require('passport-mi-account/emulator'). The example uses the local build.
+const { startMiAccountEmulator, DEMO_CLIENT, DEMO_USERS } = require('../dist/emulator');
+
+const DEFAULT_PORT = 3000;
+
+/**
+ * Starts the example app: on `port` (0 = any free port), against the embedded emulator when MI_CLIENT_ID
+ * and MI_EMULATOR_URL are unset, against a running emulator with MI_EMULATOR_URL, or against the real Mi
+ * Account with MI_CLIENT_ID. Prints a banner through `log`.
+ *
+ * @example
+ * const example = await startExample({ port: 0, host: '127.0.0.1', env: { SESSION_SECRET: 'x' } });
+ * await fetch(example.url);
+ * await example.close();
+ */
+async function startExample({
+  port = DEFAULT_PORT,
+  host,
+  env = process.env,
+  log = console.log,
+  warn = console.warn,
+  emulatorOptions = {},
+} = {}) {
+  const server = http.createServer();
+  const cleanups = [() => closeServer(server)];
+  const close = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  };
+  try {
+    // Listen first: the registered redirect URIs must carry the real port (also when port is 0).
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const actualPort = server.address().port;
+    const url = `http://${displayHost(host)}:${actualPort}`;
+    const callbackURL = text(env.MI_CALLBACK_URL) || '/auth/mi/callback';
+    const redirectURIs = text(env.MI_REDIRECT_URIS) || defaultRedirectURIs(callbackURL, actualPort);
+
+    const backend = await chooseBackend(env, redirectURIs, emulatorOptions);
+    if (backend.emulator) cleanups.push(() => backend.emulator.close());
+
+    let sessionStore;
+    let sessionsNote = 'in memory (set REDIS_URL to share logins between instances)';
+    if (text(env.REDIS_URL)) {
+      const { createRedisSessionStore } = require('./session-store');
+      const redis = await createRedisSessionStore(text(env.REDIS_URL), { onError: warn });
+      cleanups.push(() => redis.close());
+      sessionStore = redis.store;
+      sessionsNote = 'Redis (REDIS_URL): instances with the same SESSION_SECRET share logins';
+    }
+
+    let sessionSecret = text(env.SESSION_SECRET);
+    if (!sessionSecret) {
+      sessionSecret = crypto.randomBytes(32).toString('base64url');
+      warn(
+        'Warning: SESSION_SECRET is not set, so a random one is used: sign-ins end when the app restarts' +
+          (sessionStore ? ', and instances sharing Redis cannot read each other’s sessions.' : '.'),
+      );
+    }
+
+    const app = createApp({
+      clientID: backend.clientID,
+      clientSecret: backend.clientSecret,
+      authorizationURL: backend.authorizationURL,
+      tokenURL: backend.tokenURL,
+      openApiURL: backend.openApiURL,
+      callbackURL,
+      registeredRedirectURIs: redirectURIs,
+      sessionSecret,
+      sessionStore,
+      secureCookies: flag(env.COOKIE_SECURE) || /^https:/i.test(callbackURL),
+      trustProxy: flag(env.TRUST_PROXY),
+      backendLabel: backend.label,
+      imageSources: backend.origin ? [backend.origin] : [],
+      logger: { error: warn },
+    });
+    server.on('request', app);
+
+    log('');
+    log(`passport-mi-account example app: ${url}`);
+    log(`  backend:       ${backend.description}`);
+    log(`  redirect URIs: ${redirectURIs} (callback ${callbackURL})`);
+    if (backend.demoUsers) {
+      log(
+        `  demo users:    ${DEMO_USERS.map((user) => `${user.nickname} (${user.id})`).join(', ')} — pick one on the consent page`,
+      );
+    }
+    log(`  sessions:      ${sessionsNote}`);
+    log('');
+    return { url, port: actualPort, server, app, emulator: backend.emulator, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Which Mi Account the app talks to, from the environment. */
+async function chooseBackend(env, redirectURIs, emulatorOptions) {
+  const clientID = text(env.MI_CLIENT_ID);
+  const emulatorURL = text(env.MI_EMULATOR_URL);
+  if (emulatorURL) {
+    const base = new URL(emulatorURL);
+    if (base.protocol !== 'http:' && base.protocol !== 'https:')
+      throw new TypeError(`MI_EMULATOR_URL must be an http(s) URL, got "${emulatorURL}"`);
+    const origin = base.origin;
+    return {
+      clientID: clientID || DEMO_CLIENT.clientID,
+      clientSecret: clientID ? required(env, 'MI_CLIENT_SECRET') : DEMO_CLIENT.clientSecret,
+      authorizationURL: `${origin}/oauth2/authorize`,
+      tokenURL: `${origin}/oauth2/token`,
+      openApiURL: origin,
+      origin,
+      label: 'Mi Account emulator',
+      description: `Mi Account emulator at ${origin} (MI_EMULATOR_URL)${clientID ? '' : ' with its demo client'}; its MI_REDIRECT_URIS must list this app`,
+      demoUsers: !clientID,
+    };
+  }
+  if (clientID) {
+    return {
+      clientID,
+      clientSecret: required(env, 'MI_CLIENT_SECRET'),
+      label: 'Mi Account',
+      description: `the real Mi Account (account.xiaomi.com), App ID ${clientID}`,
+      demoUsers: false,
+    };
+  }
+  const emulator = await startMiAccountEmulator({
+    port: Number(text(env.MI_EMULATOR_PORT) || 0),
+    clients: [{ ...DEMO_CLIENT, redirectURIs }],
+    users: DEMO_USERS,
+    ...emulatorOptions,
+  });
+  return {
+    clientID: DEMO_CLIENT.clientID,
+    clientSecret: DEMO_CLIENT.clientSecret,
+    authorizationURL: emulator.authorizationURL,
+    tokenURL: emulator.tokenURL,
+    openApiURL: emulator.openApiURL,
+    origin: emulator.url,
+    emulator,
+    label: 'local emulator',
+    description: `built-in Mi Account emulator at ${emulator.url} (MI_CLIENT_ID is not set; no real Xiaomi account is used)`,
+    demoUsers: true,
+  };
+}
+
+/** The callback's own origin when MI_CALLBACK_URL is absolute, else this app on localhost and 127.0.0.1. */
+function defaultRedirectURIs(callbackURL, port) {
+  if (/^https?:/i.test(callbackURL)) return new URL('/', callbackURL).toString();
+  return `http://localhost:${port}/;http://127.0.0.1:${port}/`;
+}
+
+/** A host a browser can open: wildcard and IPv6 listen addresses become localhost. */
+function displayHost(host) {
+  return host && host !== '0.0.0.0' && !host.includes(':') ? host : 'localhost';
+}
+
+function text(value) {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function flag(value) {
+  return /^(?:1|true|yes)$/i.test(text(value) || '');
+}
+
+function required(env, name) {
+  const value = text(env[name]);
+  if (!value)
+    throw new Error(`${name} is required when MI_CLIENT_ID is set (the App Secret from the Mi developer console)`);
+  return value;
+}
+
+function closeServer(server) {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+async function main() {
+  const portText = text(process.env.PORT) || String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port > 65535) throw new TypeError(`PORT must be a port number, got "${portText}"`);
+  const example = await startExample({ port, host: text(process.env.HOST) });
+  const stop = () => {
+    example.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(`The example app could not start: ${err && err.message ? err.message : err}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { startExample, main };

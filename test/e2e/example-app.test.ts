@@ -1,0 +1,280 @@
+import { CookieAgent, serverInternals } from './support';
+import { startExample, type RunningExample } from '../../example-app/server';
+import { BUTTON_LABELS } from '../../lib/button';
+import { DEMO_CLIENT } from '../../lib/emulator';
+
+const ENV = { SESSION_SECRET: 'example-app-test-secret' };
+
+function csrfTokenOf(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no CSRF token on the page');
+  return match[1];
+}
+
+describe('example app over HTTP (embedded emulator, auto-approving user 1001)', () => {
+  let example: RunningExample;
+  const banner: string[] = [];
+  const serverLog: string[] = [];
+
+  beforeAll(async () => {
+    example = await startExample({
+      port: 0,
+      host: '127.0.0.1',
+      env: ENV,
+      log: (line) => banner.push(line),
+      warn: (...args) => serverLog.push(args.map(String).join(' ')),
+      emulatorOptions: { autoApprove: '1001' },
+    });
+  });
+  afterAll(() => example?.close());
+
+  async function signIn(agent = new CookieAgent()): Promise<{ agent: CookieAgent; html: string }> {
+    const { response, hops } = await agent.follow(`${example.url}/auth/mi`);
+    expect(new URL(hops[hops.length - 1]!).pathname).toBe('/profile');
+    expect(response.status).toBe(200);
+    return { agent, html: await response.text() };
+  }
+
+  it('prints a banner naming the embedded emulator, the app URL and the demo users', () => {
+    const text = banner.join('\n');
+    expect(text).toContain(`passport-mi-account example app: ${example.url}`);
+    expect(text).toContain(`built-in Mi Account emulator at ${example.emulator!.url}`);
+    expect(text).toMatch(/Alex Morgan \(1001\), 李小米 \(1002\), Sam Legacy \(1003\)/);
+  });
+
+  it('serves the home page with the sign-in button and helmet security headers', async () => {
+    const response = await fetch(`${example.url}/`, { headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    const html = await response.text();
+    expect(response.status).toBe(200);
+    expect(html).toContain('<a class="mi-account-btn mi-account-btn--orange mi-account-btn--medium" href="/auth/mi"');
+    expect(html).toContain(BUTTON_LABELS.en);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("script-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // Every <style> block (page CSS and the button's) carries this response's nonce.
+    const styleTags = html.match(/<style[^>]*>/g) ?? [];
+    expect(styleTags.length).toBeGreaterThanOrEqual(2);
+    for (const tag of styleTags) expect(tag).toBe(`<style nonce="${nonce}">`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('uses a fresh CSP nonce on every response', async () => {
+    const nonces = await Promise.all(
+      [1, 2].map(async () => (await fetch(`${example.url}/`)).headers.get('content-security-policy')),
+    );
+    expect(nonces[0]).not.toBe(nonces[1]);
+  });
+
+  it('labels the button in the language of Accept-Language', async () => {
+    const html = await (
+      await fetch(`${example.url}/`, { headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' } })
+    ).text();
+    expect(html).toContain(BUTTON_LABELS['zh-CN']);
+    expect(html).toMatch(/class="mi-account-btn[^"]*" href="\/auth\/mi" lang="zh-CN" dir="ltr"/);
+  });
+
+  it('sets no session cookie for a visitor who only reads the home page', async () => {
+    const response = await fetch(`${example.url}/`);
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('answers an unknown path with a friendly 404 page', async () => {
+    const response = await fetch(`${example.url}/no/such/page?x=<b>`);
+    const html = await response.text();
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toContain('<h1>Page not found</h1>');
+    expect(html).toContain('<code>/no/such/page</code>');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'none'");
+  });
+
+  it('redirects /profile to the home page when signed out', async () => {
+    const response = await fetch(`${example.url}/profile`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/');
+  });
+
+  it('starts the login at the emulator with the four scopes, the absolute callback and the Mi locale', async () => {
+    const response = await fetch(`${example.url}/auth/mi`, {
+      redirect: 'manual',
+      headers: { 'accept-language': 'de-DE,de;q=0.9' },
+    });
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(example.emulator!.authorizationURL);
+    expect(location.searchParams.get('client_id')).toBe(DEMO_CLIENT.clientID);
+    expect(location.searchParams.get('scope')).toBe('1 3 4 6');
+    expect(location.searchParams.get('redirect_uri')).toBe(`${example.url}/auth/mi/callback`);
+    expect(location.searchParams.get('_locale')).toBe('de_DE');
+    expect(location.searchParams.get('state')).toMatch(/\S{8,}/);
+  });
+
+  it('keeps the session in an HttpOnly, SameSite=Lax cookie (not Secure over plain http)', async () => {
+    const response = await fetch(`${example.url}/auth/mi`, { redirect: 'manual' });
+    const [cookie] = response.headers.getSetCookie();
+    expect(cookie).toMatch(/^mi-example\.sid=/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).not.toMatch(/; Secure/);
+  });
+
+  it('signs in and shows the profile with IDs, scopes, phone, email and masked tokens', async () => {
+    const { html } = await signIn();
+    expect(html).toContain('<h1 id="nickname">Alex Morgan</h1>');
+    expect(html).toMatch(/id="open-id"><code>2\.0\S{10,}<\/code>/);
+    expect(html).toMatch(/id="union-id"><code>\S+<\/code>/);
+    expect(html).toContain('alex.morgan@example.com');
+    expect(html).toContain('+1 202 555 0143');
+    for (const scope of ['profile', 'openid', 'phone', 'email'])
+      expect(html).toContain(`<li>${scope} <span class="muted">`);
+    expect(html).toMatch(/id="access-token"><code>\S{6}… \(\d+ characters\)<\/code>/);
+    expect(html).toMatch(/id="refresh-token"><code>\S{6}… \(\d+ characters\)<\/code>/);
+  });
+
+  it('refuses the refresh demo without the CSRF token (403, friendly page)', async () => {
+    const { agent } = await signIn();
+    const response = await agent.request(`${example.url}/refresh`, { form: { _csrf: 'forged' } });
+    const html = await response.text();
+    expect(response.status).toBe(403);
+    expect(html).toContain('This form has expired');
+  });
+
+  it('refreshes the access token and proves the old refresh token is dead', async () => {
+    const { agent, html } = await signIn();
+    const before = /id="access-token"><code>([^<]+)</.exec(html)?.[1];
+    const response = await agent.request(`${example.url}/refresh`, { form: { _csrf: csrfTokenOf(html) } });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/profile');
+    const after = await (await agent.request(`${example.url}/profile`)).text();
+    expect(after).toContain('Access token refreshed.');
+    expect(after).toContain('96009 OA_INVALID_REFRESHTOKEN');
+    expect(/id="access-token"><code>([^<]+)</.exec(after)?.[1]).not.toBe(before);
+    // The notice is shown once.
+    expect(await (await agent.request(`${example.url}/profile`)).text()).not.toContain('Access token refreshed.');
+  });
+
+  it('signs out with POST /logout; /profile then redirects home', async () => {
+    const { agent, html } = await signIn();
+    const response = await agent.request(`${example.url}/logout`, { form: { _csrf: csrfTokenOf(html) } });
+    expect(response.status).toBe(303);
+    expect(response.headers.get('location')).toBe('/');
+    const profile = await agent.request(`${example.url}/profile`);
+    expect(profile.status).toBe(302);
+  });
+
+  it('shows the login-failed page when the user refuses on Mi Account', async () => {
+    const agent = new CookieAgent();
+    const { response, hops } = await agent.follow(
+      `${example.url}/auth/mi/callback?error=96012&error_description=user%20said%20no`,
+    );
+    const html = await response.text();
+    expect(hops.map((hop) => new URL(hop).pathname + new URL(hop).search)).toEqual([
+      '/auth/mi/callback?error=96012&error_description=user%20said%20no',
+      '/login?failed=1',
+    ]);
+    expect(response.status).toBe(200);
+    expect(html).toContain('You cancelled the sign-in');
+    expect(html).toContain('Details: user said no');
+  });
+
+  it('shows the login-failed page, with the likely causes, when the OAuth state does not match', async () => {
+    const agent = new CookieAgent();
+    await agent.request(`${example.url}/auth/mi`); // a session with a pending login
+    const { response, hops } = await agent.follow(`${example.url}/auth/mi/callback?code=abc&state=forged`);
+    const html = await response.text();
+    expect(new URL(hops[hops.length - 1]!).pathname).toBe('/login');
+    expect(html).toContain('The sign-in did not complete');
+    expect(html).toMatch(/Details: .*state/i);
+    expect(serverInternals(html)).toEqual([]);
+  });
+
+  it('shows a generic login-failed page when there is no failure to report (reload)', async () => {
+    const html = await (await fetch(`${example.url}/login?failed=1`)).text();
+    expect(html).toContain('The sign-in did not complete');
+    expect(html).not.toContain('Details:');
+  });
+
+  it('shows the Mi code, name and hint of an authorization error (502), without a stack trace', async () => {
+    const response = await fetch(`${example.url}/auth/mi/callback?error=96010`);
+    const html = await response.text();
+    expect(response.status).toBe(502);
+    expect(html).toContain('<code>96010 OA_INVALID_REDIRECT_URI</code>');
+    expect(html).toContain('does not match any redirect URI registered on the Mi developer console');
+    expect(serverInternals(html)).toEqual([]);
+  });
+
+  it('answers a failing token endpoint with a 502 page that names the problem, without stack trace or secret', async () => {
+    example.emulator!.setFault('/oauth2/token', 'html502');
+    try {
+      const { response } = await new CookieAgent().follow(`${example.url}/auth/mi`);
+      const html = await response.text();
+      expect(response.status).toBe(502);
+      expect(html).toContain('Signing in with Mi Account failed');
+      expect(html).toMatch(/answered HTTP 502 with text\/html/);
+      expect(serverInternals(html)).toEqual([]);
+      expect(html).not.toContain(DEMO_CLIENT.clientSecret);
+      expect(serverLog.join('\n')).toContain('Mi Account token exchange failed');
+    } finally {
+      example.emulator!.setFault('/oauth2/token', null);
+    }
+  });
+
+  it('answers a malformed form post with a 4xx page, not a crash', async () => {
+    const { agent } = await signIn();
+    const response = await agent.request(`${example.url}/refresh`, { form: { _csrf: 'x'.repeat(10_000) } });
+    expect(response.status).toBe(413);
+    expect(serverInternals(await response.text())).toEqual([]);
+  });
+});
+
+describe('example app start-up', () => {
+  it('refuses to start for the real Mi Account without MI_CLIENT_SECRET, leaving nothing open', async () => {
+    await expect(
+      startExample({ port: 0, host: '127.0.0.1', env: { MI_CLIENT_ID: '2882303761517000000' }, log: () => undefined }),
+    ).rejects.toThrow('MI_CLIENT_SECRET is required when MI_CLIENT_ID is set');
+  });
+
+  it('warns when SESSION_SECRET is missing and uses a random one', async () => {
+    const warnings: string[] = [];
+    const example = await startExample({
+      port: 0,
+      host: '127.0.0.1',
+      env: {},
+      log: () => undefined,
+      warn: (line) => warnings.push(String(line)),
+    });
+    await example.close();
+    expect(warnings.join('\n')).toMatch(/SESSION_SECRET is not set/);
+  });
+
+  it('talks to an already running emulator given by MI_EMULATOR_URL, with the demo client', async () => {
+    const lines: string[] = [];
+    const running = await startExample({ port: 0, host: '127.0.0.1', env: ENV, log: () => undefined });
+    try {
+      const example = await startExample({
+        port: 0,
+        host: '127.0.0.1',
+        env: { ...ENV, MI_EMULATOR_URL: running.emulator!.url },
+        log: (line) => lines.push(line),
+      });
+      try {
+        expect(example.emulator).toBeUndefined();
+        expect(lines.join('\n')).toContain(
+          `Mi Account emulator at ${running.emulator!.url} (MI_EMULATOR_URL) with its demo client`,
+        );
+        const response = await fetch(`${example.url}/auth/mi`, { redirect: 'manual' });
+        expect(response.headers.get('location')).toMatch(new RegExp(`^${running.emulator!.authorizationURL}\\?`));
+      } finally {
+        await example.close();
+      }
+    } finally {
+      await running.close();
+    }
+  });
+});
