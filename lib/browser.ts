@@ -66,7 +66,9 @@ export interface ImplicitAuthorizeOptions {
  * const { url, state }: ImplicitAuthorizeRequest = buildImplicitAuthorizeUrl(options);
  */
 export interface ImplicitAuthorizeRequest {
+  /** The Mi Account authorization URL to navigate to (`response_type=token`). */
   url: string;
+  /** The state sent in `url`; keep it (e.g. in `sessionStorage`) for {@link parseImplicitCallback}. */
   state: string;
 }
 
@@ -78,7 +80,9 @@ export interface ImplicitAuthorizeRequest {
  * await fetch('/api/login', { method: 'POST', body: JSON.stringify({ access_token: tokens.accessToken, mac_key: tokens.macKey }) });
  */
 export interface ImplicitTokenResult {
+  /** `access_token`; send it with `macKey` to your server (e.g. to `MiAccountTokenStrategy`). */
   accessToken: string;
+  /** `mac_key` that signs Open API calls with this token; as secret as the token itself. */
   macKey: string;
   /** Normalized to `'HmacSha1'` whatever the letter case Mi Account used. */
   macAlgorithm: 'HmacSha1';
@@ -119,6 +123,7 @@ export type MiImplicitGrantErrorReason = 'error' | 'state_mismatch' | 'missing_t
  * }
  */
 export class MiImplicitGrantError extends MiAccountError {
+  /** Why the callback was rejected; branch on it. */
   readonly reason: MiImplicitGrantErrorReason;
 
   constructor(reason: MiImplicitGrantErrorReason, options: MiAccountErrorOptions) {

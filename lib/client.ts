@@ -5,12 +5,16 @@ import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifi
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
 import { parseGrantedScopes } from './scopes';
 
+/** Mi Account's authorization page, where the browser is sent to sign in and consent. */
 export const DEFAULT_AUTHORIZATION_URL = 'https://account.xiaomi.com/oauth2/authorize';
+/** Mi Account's token endpoint (code exchange and refresh). */
 export const DEFAULT_TOKEN_URL = 'https://account.xiaomi.com/oauth2/token';
+/** Base URL of Mi Account's Open API (`/user/profile`, `/user/openidV2`, `/user/phoneAndEmail`…). */
 export const DEFAULT_OPEN_API_URL = 'https://open.account.xiaomi.com';
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+/** Options of {@link MiAccountClient}. */
 export interface MiAccountClientOptions {
   /** App ID from the Mi developer console. */
   clientID: string | number;
@@ -18,7 +22,9 @@ export interface MiAccountClientOptions {
   clientSecret?: string;
   /** Absolute redirect URI sent with token requests (the one used to authorize). */
   redirectURI?: string;
+  /** Mi's token endpoint. Default {@link DEFAULT_TOKEN_URL}; override for the emulator or a proxy. */
   tokenURL?: string;
+  /** Base URL of Mi's Open API. Default {@link DEFAULT_OPEN_API_URL}. */
   openApiURL?: string;
   /** Milliseconds per HTTP call, headers and body included. Default 10000. */
   timeout?: number;
@@ -30,10 +36,13 @@ export interface MiAccountClientOptions {
 
 /** The access token and mac_key an Open API call is made with. */
 export interface MiAccountCredentials {
+  /** `access_token` of the token response (sent as the `token` parameter). */
   accessToken: string;
+  /** `mac_key` of the same token response; signs the call. May be `''` when `signRequests` is false. */
   macKey: string;
 }
 
+/** Input of {@link MiAccountClient.getProfile}: the credentials plus what the token response told. */
 export interface GetProfileInput extends MiAccountCredentials {
   /** Granted scopes (numeric, array or space-separated); default: profile only. */
   scope?: string | readonly string[];
@@ -57,12 +66,19 @@ export interface GetProfileInput extends MiAccountCredentials {
  * const profile = await client.getProfile({ ...tokens, scope: tokens.scope, openId: tokens.openId });
  */
 export class MiAccountClient {
+  /** App ID, as a trimmed string (sent as `client_id` and `clientId`). */
   readonly clientID: string;
+  /** Redirect URI sent with token requests that do not give their own. */
   readonly redirectURI: string | undefined;
+  /** Token endpoint in use. */
   readonly tokenURL: string;
+  /** Open API base URL in use, without a trailing slash. */
   readonly openApiURL: string;
+  /** Milliseconds per HTTP call. */
   readonly timeout: number;
+  /** Whether Open API calls are MAC-signed. */
   readonly signRequests: boolean;
+  /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
   readonly #clientSecret: string | undefined;
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 
+/** Options of {@link CookieStateStore}. */
 export interface CookieStateStoreOptions {
   /** Key for the HMAC that signs the cookie; at least 32 characters, the same on every instance. */
   secret: string;
@@ -14,8 +15,10 @@ export interface CookieStateStoreOptions {
   path?: string;
 }
 
-type StoreCallback = (err: Error | null, state?: string) => void;
-type VerifyCallback = (err: Error | null, ok: boolean, info?: { message: string }) => void;
+/** Receives the new state to send to Mi Account, or the error that prevented storing it. */
+export type CookieStateStoreCallback = (err: Error | null, state?: string) => void;
+/** Receives whether the callback's state is valid; when not, `info.message` says why. */
+export type CookieStateVerifyCallback = (err: Error | null, ok: boolean, info?: { message: string }) => void;
 
 /**
  * A passport-oauth2 state store for apps without sessions: the state is a random value that is also kept in a
@@ -48,7 +51,7 @@ export class CookieStateStore {
   }
 
   /** Creates the state and sets the signed cookie on the response. */
-  store(req: Request, _meta: unknown, callback: StoreCallback): void {
+  store(req: Request, _meta: unknown, callback: CookieStateStoreCallback): void {
     const res = req.res;
     if (!res) return callback(new Error('CookieStateStore needs Express (req.res) to set its cookie'));
     const state = randomBytes(24).toString('base64url');
@@ -59,7 +62,7 @@ export class CookieStateStore {
   }
 
   /** Checks the callback's state against the signed cookie, then clears the cookie. */
-  verify(req: Request, providedState: unknown, _meta: unknown, callback: VerifyCallback): void {
+  verify(req: Request, providedState: unknown, _meta: unknown, callback: CookieStateVerifyCallback): void {
     req.res?.append('Set-Cookie', this.cookie('', 0));
     const fail = (why: string) => callback(null, false, { message: `Invalid authorization request state: ${why}.` });
     if (typeof providedState !== 'string' || providedState === '') return fail('the callback has no state');

@@ -1,6 +1,8 @@
 /** One row of the Mi Account error table (protocol §8). */
 export interface MiErrorInfo {
+  /** Xiaomi's constant name, e.g. `OA_INVALID_CODE`. */
   readonly name: string;
+  /** What the code usually means and what to do about it. */
   readonly hint: string;
 }
 
@@ -61,7 +63,9 @@ function errorInfo(code: number | undefined): MiErrorInfo | undefined {
 export type MiAccountStep =
   'authorization' | 'token exchange' | 'token refresh' | 'open api' | 'redirect uri' | 'configuration' | 'state';
 
+/** Constructor options of {@link MiAccountError} and its subclasses. */
 export interface MiAccountErrorOptions {
+  /** The login step that failed. */
   step: MiAccountStep;
   /** Mi error code (e.g. 96013); absent for network and response-format errors. */
   code?: number;
@@ -69,8 +73,11 @@ export interface MiAccountErrorOptions {
   description?: string;
   /** Replaces the hint of the error table. */
   hint?: string;
+  /** HTTP status of the response, when there was one. */
   status?: number;
+  /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   endpoint?: string;
+  /** The underlying error, kept as the standard `cause`; give nothing that holds a secret. */
   cause?: unknown;
 }
 
@@ -86,12 +93,15 @@ export class MiAccountError extends Error {
   readonly code: number | undefined;
   /** Name of the code, e.g. `OA_INVALID_CODE`. */
   readonly errorName: string | undefined;
+  /** What to do about it: the given hint, else the error table's hint for `code`. */
   readonly hint: string | undefined;
   /** HTTP status of the response, when there was one. */
   readonly status: number | undefined;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   readonly endpoint: string | undefined;
+  /** The login step that failed, e.g. `'token exchange'`. */
   readonly step: MiAccountStep;
+  /** Mi Account's own description (`error_description` or `description`), secrets redacted. */
   readonly description: string | undefined;
 
   constructor(options: MiAccountErrorOptions) {

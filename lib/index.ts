@@ -7,10 +7,17 @@ export type {
   MiAccountAuthenticateOptions,
   MiAccountVerifyFunction,
   MiAccountVerifyFunctionWithRequest,
+  MiAccountDoneCallback,
+  MiScopeInput,
 } from './strategy';
+export type { StateStoreLike } from './state';
 export { MiAccountTokenStrategy } from './token-strategy';
 export { CookieStateStore } from './cookie-state-store';
-export type { CookieStateStoreOptions } from './cookie-state-store';
+export type {
+  CookieStateStoreOptions,
+  CookieStateStoreCallback,
+  CookieStateVerifyCallback,
+} from './cookie-state-store';
 export type {
   MiAccountTokenStrategyOptions,
   MiAccountTokenVerifyFunction,
@@ -23,12 +30,12 @@ export type { RedirectUriResult, RedirectUriMatcher } from './redirect-uri';
 export { signMac, createNonce } from './mac';
 export type { SignMacInput } from './mac';
 export { parseMiResponse } from './response';
-export type { TokenSet } from './response';
+export type { TokenSet, ResponseContext } from './response';
 export { MiScopes, normalizeScopes } from './scopes';
 export type { MiScopeName } from './scopes';
 export { MiAccountError, MiAccountRequestError, MiAccountResponseError, MI_ERROR_CODES } from './errors';
-export type { MiErrorInfo, MiAccountStep } from './errors';
+export type { MiErrorInfo, MiAccountStep, MiAccountErrorOptions } from './errors';
 export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './profile';
 export { miAccountButton, miAccountButtonStyles, localeFromAcceptLanguage, toMiLocale, BUTTON_LOCALES } from './button';
-export type { MiAccountButtonOptions } from './button';
+export type { MiAccountButtonOptions, ButtonLocale, ButtonSize, ButtonTheme } from './button';
 export default MiAccountStrategy;

@@ -1,7 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
+/** Input of {@link signMac}: the key and the parts of the request that are signed. */
 export interface SignMacInput {
+  /** `mac_key` from the token response (the HMAC key). */
   macKey: string;
+  /** `<random signed 64-bit integer>:<minutes since the epoch>`, see {@link createNonce}; use each once. */
   nonce: string;
   /** HTTP method; upper-cased before signing. */
   method: string;

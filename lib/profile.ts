@@ -3,13 +3,17 @@ export type ProfileIdentifier = 'openId' | 'unionId';
 
 /** A failed optional data call that did not fail the login (see `strictProfile`). */
 export interface ProfileWarning {
+  /** Open API path that failed, e.g. `/user/phoneAndEmail`. */
   endpoint: string;
+  /** Mi error code, e.g. 96005 when the app lacks the phone/email grant; undefined for network or malformed-response errors. */
   code: number | undefined;
+  /** The error message (no secrets). */
   message: string;
 }
 
 /** The Passport normalized profile plus Mi Account's identifiers. */
 export interface MiAccountProfile {
+  /** Always `'mi-account'`. */
   provider: 'mi-account';
   /** openId by default, or unionId with `profileIdentifier: 'unionId'`. */
   id: string;
@@ -19,15 +23,32 @@ export interface MiAccountProfile {
   unionId?: string;
   /** The raw Xiaomi account number; only apps enabled before 2018-06-01 receive it. */
   legacyUserId?: string;
+  /** Mi nickname (`miliaoNick`); needs the profile scope. */
   displayName?: string;
   /** Largest first: _orig, _320, _120, _90, _75, base. */
-  photos?: Array<{ value: string; size?: number }>;
-  emails?: Array<{ value: string }>;
-  phoneNumbers?: Array<{ value: string }>;
+  photos?: Array<{
+    /** Avatar URL. */
+    value: string;
+    /** Width and height in pixels (square): 550, 320, 120, 90, 75 or 50. */
+    size?: number;
+  }>;
+  /** The email address; needs the email scope (6), which Xiaomi grants only after a privacy review. */
+  emails?: Array<{
+    /** Email address as Mi Account returned it. */
+    value: string;
+  }>;
+  /** The phone number; needs the phone scope (4), which Xiaomi grants only after a privacy review. */
+  phoneNumbers?: Array<{
+    /** Phone number as Mi Account returned it. */
+    value: string;
+  }>;
   /** Granted scopes, numeric strings. */
   scopes: string[];
+  /** Optional data calls that failed without failing the login; absent when all succeeded. */
   warnings?: ProfileWarning[];
+  /** The `/user/profile` data as JSON text; `''` without the profile scope. */
   _raw: string;
+  /** The `/user/profile` data (`miliaoNick`, `miliaoIcon`…, keys trimmed); `{}` without the profile scope. */
   _json: Record<string, unknown>;
 }
 

@@ -1,4 +1,17 @@
-export type RedirectUriResult = { ok: true; matched: string } | { ok: false; reason: string };
+/** Outcome of a redirect URI check: the registered URI that accepts it, or why none does. */
+export type RedirectUriResult =
+  | {
+      /** The redirect URI is accepted. */
+      ok: true;
+      /** The registered URI that accepts it, as registered. */
+      matched: string;
+    }
+  | {
+      /** The redirect URI is refused (Mi Account would answer 96010). */
+      ok: false;
+      /** Why, naming for each registered URI what differs. */
+      reason: string;
+    };
 
 interface RegisteredUri {
   readonly raw: string;
@@ -11,7 +24,9 @@ interface RegisteredUri {
 
 /** Registered redirect URIs parsed once; reuse it instead of re-parsing the list on every request. */
 export interface RedirectUriMatcher {
+  /** The registered URIs, trimmed, in the order given. */
   readonly registered: readonly string[];
+  /** Checks one redirect URI by Xiaomi's rules (same scheme and port, host or sub-domain, path or sub-path); never throws. */
   match(candidate: string): RedirectUriResult;
 }
 

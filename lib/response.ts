@@ -25,29 +25,41 @@ export function parseMiResponse(text: string, context: ResponseContext = { step:
   }
 }
 
+/** Where a response body came from; used to word the errors it raises. */
 export interface ResponseContext {
+  /** Login step the response belongs to. */
   step: MiAccountStep;
+  /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   endpoint?: string;
+  /** HTTP status of the response. */
   status?: number;
+  /** `Content-Type` of the response, quoted when the body is not JSON. */
   contentType?: string;
+  /** Values (client secret, tokens) to redact from descriptions quoted in errors. */
   secrets?: ReadonlyArray<string | undefined>;
 }
 
 /** Tokens from Mi Account's token endpoint, checked and normalized. */
 export interface TokenSet {
+  /** `access_token`: sent as `token` on Open API calls. */
   accessToken: string;
   /** Absent only for the implicit grant; single use — store the new one after every refresh. */
   refreshToken: string | undefined;
-  /** Seconds the access token lives. */
+  /** Seconds the access token lives (`expires_in`; Mi: 90 days, 2024 docs: 3 days). */
   expiresIn: number;
   /** Epoch milliseconds when the access token expires. */
   expiresAt: number;
   /** Granted scopes as numeric strings (may be narrower than requested). */
   scope: string[];
+  /** `token_type`; `'mac'` for Mi Account (the default when absent). */
   tokenType: string;
+  /** `mac_key`: the secret that signs Open API calls; lives as long as the access token. Keep it with the token. */
   macKey: string;
+  /** `mac_algorithm`, e.g. `'HmacSha1'` (the default when absent). */
   macAlgorithm: string;
+  /** The user's ID within this app (`openId`), the stable login key; undefined when Mi sent none. */
   openId: string | undefined;
+  /** The user's ID across all apps of the same developer (`union_id`, 2024 docs); often absent. */
   unionId: string | undefined;
   /** The token response with keys and string values trimmed. */
   raw: Record<string, unknown>;

@@ -5,30 +5,53 @@
  * MiScopes.profile // '1'
  */
 export const MiScopes = Object.freeze({
+  /** Nickname, avatar and unionId (`/user/profile`). */
   profile: '1',
+  /** MiChat friend list (`/user/relation`). */
   relation: '2',
+  /** openId (`/user/openidV2`). */
   openid: '3',
+  /** Phone number (`/user/phoneAndEmail`); sensitive, granted only after Xiaomi's privacy review. */
   phone: '4',
+  /** Email address (`/user/phoneAndEmail`); sensitive, granted only after Xiaomi's privacy review. */
   email: '6',
+  /** Mi router information (first of the two router scopes). */
   router: '1000',
+  /** Mi router information (second router scope; Xiaomi's list does not tell it apart from 1000). */
   routerAdmin: '1001',
+  /** Contacts in Mi Cloud (older list). */
   contacts: '2000',
+  /** Mi Cloud calendar. */
   calendar: '2001',
+  /** Mi Cloud alarms. */
   alarms: '2002',
+  /** Mi Home smart-home services (main scope). */
   smartHome: '6000',
+  /** A Mi Home smart-home service scope (Xiaomi's list groups 6000–6004 without detail). */
   smartHomeDevices: '6002',
+  /** A Mi Home smart-home service scope (Xiaomi's list groups 6000–6004 without detail). */
   smartHomeScenes: '6003',
+  /** A Mi Home smart-home service scope (Xiaomi's list groups 6000–6004 without detail). */
   smartHomeStats: '6004',
+  /** Follow the Yellow Pages service account. */
   yellowPages: '7000',
+  /** Mi Cloud gallery. */
   gallery: '11000',
+  /** Save app data to Mi Cloud. */
   appData: '12001',
+  /** Health ECG service. */
   ecg: '12005',
+  /** Save fitness data to Mi Cloud. */
   fitness: '13002',
+  /** Mi wallet passes and coupons (`app/get_pass`). */
   walletPasses: '16000',
+  /** XiaoAI voice service. */
   xiaoai: '20000',
+  /** Cloud AI services (internal to Xiaomi). */
   cloudAi: '40000',
 } as const);
 
+/** A scope name accepted wherever scopes are given, e.g. `'profile'` or `'openid'`. */
 export type MiScopeName = keyof typeof MiScopes;
 
 /** Scopes whose data (phone, email) Xiaomi grants only after a privacy review. */

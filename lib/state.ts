@@ -5,7 +5,9 @@ type StoreCallback = (err: Error | null, ok?: unknown, info?: unknown) => void;
 
 /** The shape of passport-oauth2 state stores (arity decides which arguments they take). */
 export interface StateStoreLike {
+  /** Creates a state for a new login and passes it to the callback (its last argument). */
   store(...args: unknown[]): void;
+  /** Checks the state of a callback and passes `(err, ok, info)` to the callback (its last argument). */
   verify(...args: unknown[]): void;
 }
 

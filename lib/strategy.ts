@@ -11,8 +11,13 @@ import type { TokenSet } from './response';
 import { normalizeScopes } from './scopes';
 import { explainStateFailures, StateStoreLike } from './state';
 
-type ScopeInput = string | number | ReadonlyArray<string | number>;
-type Done = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
+/** Scopes as names (`'profile'`, `'openid'`…) or numeric Mi IDs: an array, or one string separated by spaces or commas. */
+export type MiScopeInput = string | number | ReadonlyArray<string | number>;
+/**
+ * Passport's `done` of a verify callback: `done(null, user)` logs the user in, `done(null, false, { message })`
+ * refuses the login (401), `done(err)` fails the request.
+ */
+export type MiAccountDoneCallback = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
 
 /** Verify callback: `params` is the parsed token response (expires_in, scope, mac_key, openId, union_id…). */
 export type MiAccountVerifyFunction =
@@ -21,9 +26,10 @@ export type MiAccountVerifyFunction =
       refreshToken: string,
       params: Record<string, unknown>,
       profile: MiAccountProfile,
-      done: Done,
+      done: MiAccountDoneCallback,
     ) => void)
-  | ((accessToken: string, refreshToken: string, profile: MiAccountProfile, done: Done) => void);
+  | ((accessToken: string, refreshToken: string, profile: MiAccountProfile, done: MiAccountDoneCallback) => void);
+/** Verify callback with `passReqToCallback: true`: the Express request first, then as {@link MiAccountVerifyFunction}. */
 export type MiAccountVerifyFunctionWithRequest =
   | ((
       req: Request,
@@ -31,10 +37,17 @@ export type MiAccountVerifyFunctionWithRequest =
       refreshToken: string,
       params: Record<string, unknown>,
       profile: MiAccountProfile,
-      done: Done,
+      done: MiAccountDoneCallback,
     ) => void)
-  | ((req: Request, accessToken: string, refreshToken: string, profile: MiAccountProfile, done: Done) => void);
+  | ((
+      req: Request,
+      accessToken: string,
+      refreshToken: string,
+      profile: MiAccountProfile,
+      done: MiAccountDoneCallback,
+    ) => void);
 
+/** Options shared by {@link MiAccountStrategyOptions} and {@link MiAccountStrategyOptionsWithRequest}. */
 export interface MiAccountStrategyOptionsBase {
   /** App ID from the Mi developer console. */
   clientID: string | number;
@@ -43,7 +56,7 @@ export interface MiAccountStrategyOptionsBase {
   /** Absolute or relative callback URL; must satisfy the registered redirect URIs. */
   callbackURL?: string;
   /** Names or numeric IDs; default `['profile']`. */
-  scope?: ScopeInput;
+  scope?: MiScopeInput;
   /** Redirect URIs registered on the Mi console (`;`-separated or array); enables validation before redirecting. */
   registeredRedirectURIs?: string | readonly string[];
   /** Sent as `skip_confirm` when set. */
@@ -58,32 +71,47 @@ export interface MiAccountStrategyOptionsBase {
   signRequests?: boolean;
   /** Milliseconds per HTTP call to Mi Account. Default 10000. */
   timeout?: number;
+  /** Mi's authorization page. Default `https://account.xiaomi.com/oauth2/authorize`; override for the emulator or a proxy. */
   authorizationURL?: string;
+  /** Mi's token endpoint. Default `https://account.xiaomi.com/oauth2/token`. */
   tokenURL?: string;
+  /** Base URL of Mi's Open API (`/user/profile`…). Default `https://open.account.xiaomi.com`. */
   openApiURL?: string;
   /** As passport-oauth2, but on by default. */
   state?: boolean;
   /** A passport-oauth2 state store, e.g. `CookieStateStore` for apps without sessions. */
   store?: StateStoreLike;
+  /** Session key under which passport-oauth2 keeps the state. Default `'oauth2:' + host of authorizationURL`. */
   sessionKey?: string;
+  /** As passport-oauth2: true (or a function deciding per login) skips the Open API profile calls; verify then gets no profile. Default false. */
   skipUserProfile?: boolean | ((...args: unknown[]) => unknown);
+  /** Trust `X-Forwarded-Proto`/`X-Forwarded-Host` when resolving a relative callbackURL (behind a reverse proxy). Default false. */
   proxy?: boolean;
   /** Strategy name. Default `'mi-account'`. */
   name?: string;
 }
+/** Options of {@link MiAccountStrategy} whose verify callback does not receive the request. */
 export interface MiAccountStrategyOptions extends MiAccountStrategyOptionsBase {
+  /** Leave unset (or false): verify is called without the request. */
   passReqToCallback?: false;
 }
+/** Options of {@link MiAccountStrategy} whose verify callback receives the Express request first. */
 export interface MiAccountStrategyOptionsWithRequest extends MiAccountStrategyOptionsBase {
+  /** Pass the Express request as verify's first argument. */
   passReqToCallback: true;
 }
 
 /** Per-request options of `passport.authenticate('mi-account', { … })`. */
 export interface MiAccountAuthenticateOptions {
-  scope?: ScopeInput;
+  /** Scopes for this login, replacing the strategy's `scope`. */
+  scope?: MiScopeInput;
+  /** Callback URL for this login, replacing the strategy's `callbackURL`; must satisfy the registered redirect URIs. */
   callbackURL?: string;
+  /** Sent as `skip_confirm` (false makes the user confirm the account every time), replacing the strategy's setting. */
   skipConfirm?: boolean;
+  /** `_locale` of Mi pages for this login (`'en_US'`…, or `'auto'`), replacing the strategy's `locale`. */
   locale?: string;
+  /** A string is sent as Mi's `state` unchanged (you then check it yourself); an object is handed to the state store. */
   state?: string | Record<string, unknown>;
   [option: string]: unknown;
 }

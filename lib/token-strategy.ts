@@ -5,22 +5,35 @@ import { MiAccountError } from './errors';
 import { parseMacAuthorizationHeader } from './mac';
 import type { MiAccountProfile, ProfileIdentifier } from './profile';
 import { normalizeScopes } from './scopes';
+import type { MiAccountDoneCallback } from './strategy';
 
-type Done = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
-export type MiAccountTokenVerifyFunction = (accessToken: string, profile: MiAccountProfile, done: Done) => void;
+/** Verify callback of {@link MiAccountTokenStrategy}: the verified access token and the user's profile. */
+export type MiAccountTokenVerifyFunction = (
+  accessToken: string,
+  profile: MiAccountProfile,
+  done: MiAccountDoneCallback,
+) => void;
+/** Verify callback with `passReqToCallback: true`: the Express request first, then as {@link MiAccountTokenVerifyFunction}. */
 export type MiAccountTokenVerifyFunctionWithRequest = (
   req: Request,
   accessToken: string,
   profile: MiAccountProfile,
-  done: Done,
+  done: MiAccountDoneCallback,
 ) => void;
 
+/** Options of {@link MiAccountTokenStrategy}. No App Secret: the strategy only makes MAC-signed Open API calls. */
 export interface MiAccountTokenStrategyOptions {
   /** App ID from the Mi developer console. */
   clientID: string | number;
+  /** Base URL of Mi's Open API. Default `https://open.account.xiaomi.com`; override for the emulator or a proxy. */
   openApiURL?: string;
   /** Names of the token fields in the body, the query and the Authorization header. */
-  tokenFields?: { accessToken?: string; macKey?: string };
+  tokenFields?: {
+    /** Field holding the access token. Default `'access_token'`. */
+    accessToken?: string;
+    /** Field holding the token's mac_key. Default `'mac_key'`. */
+    macKey?: string;
+  };
   /** Scopes the client app requested (names or IDs); decides which data calls are made. Default `['profile', 'openid']`. */
   scope?: string | ReadonlyArray<string | number>;
   /** Which ID becomes `profile.id`. Default `'openId'` (needs the openid scope). */
@@ -34,6 +47,7 @@ export interface MiAccountTokenStrategyOptions {
   cacheTtlMs?: number;
   /** Most tokens kept in the cache. Default 1000. */
   cacheMaxEntries?: number;
+  /** Pass the Express request as verify's first argument. Default false. */
   passReqToCallback?: boolean;
   /** Strategy name. Default `'mi-account-token'`. */
   name?: string;
@@ -56,7 +70,9 @@ interface CacheEntry {
  * app.get('/api/me', passport.authenticate('mi-account-token', { session: false }), (req, res) => res.json(req.user));
  */
 export class MiAccountTokenStrategy extends Strategy {
+  /** Name for `passport.authenticate(name)`; `options.name`, default `'mi-account-token'`. */
   name: string;
+  /** The client that makes the verifying Open API calls; usable for further calls with the same token. */
   readonly client: MiAccountClient;
   private readonly verify: MiAccountTokenVerifyFunction | MiAccountTokenVerifyFunctionWithRequest;
   private readonly fields: { accessToken: string; macKey: string };
@@ -123,7 +139,7 @@ export class MiAccountTokenStrategy extends Strategy {
   }
 
   private callVerify(req: Request, accessToken: string, profile: MiAccountProfile): void {
-    const done: Done = (err, user, info) => {
+    const done: MiAccountDoneCallback = (err, user, info) => {
       if (err) return this.error(err as Error);
       if (!user) return this.fail(info ?? { message: 'The Mi Account user was not accepted' }, 401);
       this.success(user, info);

@@ -69,6 +69,7 @@ const LABELS = {
 /**
  * A locale the button has a label for: a BCP 47 tag such as `'en'`, `'zh-CN'` or `'pt-BR'`.
  *
+ * @useDeclaredType
  * @example
  * const locale: ButtonLocale = resolveButtonLocale('pt_br'); // 'pt-BR'
  */
@@ -84,7 +85,7 @@ export type ButtonLocale = keyof typeof LABELS;
 export const BUTTON_LABELS: Readonly<Record<ButtonLocale, string>> = Object.freeze(LABELS);
 
 /**
- * Every supported locale, in the order of {@link BUTTON_LABELS}.
+ * Every supported locale, in the order of the `BUTTON_LABELS` table.
  *
  * @example
  * BUTTON_LOCALES.includes('fil') // true

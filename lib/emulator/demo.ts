@@ -12,9 +12,13 @@ function initialAvatar(initial: string, background: string): string {
  * await startMiAccountEmulator({ clients: [DEMO_CLIENT], users: DEMO_USERS });
  */
 export const DEMO_CLIENT: Readonly<{
+  /** `'2882303761517383915'`, shaped like a real App ID. */
   clientID: string;
+  /** The demo App Secret; public, so never use it outside the emulator. */
   clientSecret: string;
+  /** `http://localhost:3000/` and `http://127.0.0.1:3000/`, `;`-separated as on the Mi console. */
   redirectURIs: string;
+  /** true: the demo app may receive phone and email. */
   sensitiveScopes: boolean;
 }> = Object.freeze({
   clientID: '2882303761517383915',

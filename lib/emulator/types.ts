@@ -12,7 +12,16 @@
  * emulator.setFault('/oauth2/token', 'html502');
  * emulator.setFault('/user/profile', { delayMs: 2000 });
  */
-export type MiEmulatorFault = 'hang' | 'html502' | 'truncated' | 'reset' | 'json500' | { readonly delayMs: number };
+export type MiEmulatorFault =
+  | 'hang'
+  | 'html502'
+  | 'truncated'
+  | 'reset'
+  | 'json500'
+  | {
+      /** Milliseconds to wait before answering normally. */
+      readonly delayMs: number;
+    };
 
 /**
  * An app registered on the emulated Mi developer console.
@@ -40,6 +49,7 @@ export interface MiEmulatorClient {
 export interface MiEmulatorUser {
   /** The user's Xiaomi account number inside the emulator (used to derive openId and unionId). */
   readonly id: string | number;
+  /** Shown on the consent page and returned as `miliaoNick` (→ `profile.displayName`). */
   readonly nickname: string;
   /** Avatar URL; the sized variants (`miliaoIcon_75` …) are derived from it. */
   readonly avatar?: string;
@@ -47,7 +57,9 @@ export interface MiEmulatorUser {
   readonly unionId?: string;
   /** The raw `userId` that apps enabled before 2018-06-01 receive; absent → `/user/profile` has no `userId`. */
   readonly legacyUserId?: string | number;
+  /** Returned by `/user/phoneAndEmail` when the phone scope (4) is granted; `''` when absent. */
   readonly phone?: string;
+  /** Returned by `/user/phoneAndEmail` when the email scope (6) is granted; `''` when absent. */
   readonly email?: string;
 }
 
@@ -60,7 +72,9 @@ export interface MiEmulatorUser {
 export interface MiEmulatorOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free port. */
   readonly port?: number;
+  /** The apps registered on the emulated developer console; App IDs must be unique. */
   readonly clients: readonly MiEmulatorClient[];
+  /** The users who can sign in; at least one, ids unique. */
   readonly users: readonly MiEmulatorUser[];
   /** A user id: GET /oauth2/authorize skips the consent page and approves as this user at once. */
   readonly autoApprove?: string | number;
@@ -109,11 +123,15 @@ export interface MiEmulatorStats {
 export interface MiEmulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
+  /** `<url>/oauth2/authorize`: give it as the strategy's `authorizationURL`. */
   readonly authorizationURL: string;
+  /** `<url>/oauth2/token`: give it as the strategy's `tokenURL`. */
   readonly tokenURL: string;
   /** Base URL of the Open API (`/user/profile` … live on the same server). */
   readonly openApiURL: string;
+  /** The port listened on (the one picked when `options.port` was 0 or absent). */
   readonly port: number;
+  /** Request and connection counters, for asserting how many calls a flow made. */
   readonly stats: MiEmulatorStats;
   /** Injects a fault on a path (e.g. `/oauth2/token`); `null` clears it. */
   setFault(path: string, fault: MiEmulatorFault | null): void;
