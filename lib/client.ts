@@ -1,5 +1,5 @@
 import { MiAccountError, MiAccountResponseError, MiAccountStep } from './errors';
-import { httpRequest } from './http';
+import { Endpoint, httpRequest, parseEndpoint } from './http';
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
 import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
@@ -81,6 +81,10 @@ export class MiAccountClient {
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
   readonly #clientSecret: string | undefined;
+  readonly #tokenEndpoint: Endpoint;
+  readonly #openApiBase: Endpoint;
+  // Parsed Open API endpoints by path: each path is parsed once, not once per call.
+  readonly #openApiEndpoints = new Map<string, Endpoint>();
 
   constructor(options: MiAccountClientOptions) {
     if (options.clientID === undefined || options.clientID === null || String(options.clientID).trim() === '') {
@@ -97,8 +101,10 @@ export class MiAccountClient {
     this.clientID = String(options.clientID).trim();
     this.#clientSecret = options.clientSecret;
     this.redirectURI = options.redirectURI;
-    this.tokenURL = checkUrl(options.tokenURL ?? DEFAULT_TOKEN_URL, 'tokenURL');
-    this.openApiURL = checkUrl(options.openApiURL ?? DEFAULT_OPEN_API_URL, 'openApiURL').replace(/\/+$/, '');
+    this.tokenURL = options.tokenURL ?? DEFAULT_TOKEN_URL;
+    this.#tokenEndpoint = checkUrl(this.tokenURL, 'tokenURL');
+    this.openApiURL = (options.openApiURL ?? DEFAULT_OPEN_API_URL).replace(/\/+$/, '');
+    this.#openApiBase = checkUrl(this.openApiURL, 'openApiURL');
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
     this.signRequests = options.signRequests ?? true;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -140,14 +146,17 @@ export class MiAccountClient {
     credentials: MiAccountCredentials,
     params: Record<string, string | number> = {},
   ): Promise<Record<string, unknown>> {
-    if (!path.startsWith('/')) throw new TypeError(`Open API path must start with "/", got "${path.slice(0, 60)}"`);
-    const url = new URL(this.openApiURL + path);
+    if (!/^\/[\w\-./]*$/.test(path)) {
+      throw new TypeError(
+        `Open API path must start with "/" and hold only a path (no query), got "${path.slice(0, 60)}"`,
+      );
+    }
+    const endpoint = this.#openApiEndpoint(path);
     const query: Record<string, string> = {
       ...stringify(params),
       clientId: this.clientID,
       token: credentials.accessToken,
     };
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const headers: Record<string, string> = {};
     if (this.signRequests) {
       if (!credentials.macKey) {
@@ -162,15 +171,16 @@ export class MiAccountClient {
         macKey: credentials.macKey,
         nonce,
         method: 'GET',
-        host: url.hostname,
-        path: url.pathname,
+        host: endpoint.hostname,
+        path: endpoint.pathname,
         query,
       });
       headers.authorization = macAuthorizationHeader(credentials.accessToken, nonce, mac);
     }
     const secrets = [this.#clientSecret, credentials.accessToken, credentials.macKey];
     const response = await httpRequest({
-      url,
+      endpoint,
+      query,
       method: 'GET',
       headers,
       step: 'open api',
@@ -232,6 +242,16 @@ export class MiAccountClient {
     }
   }
 
+  #openApiEndpoint(path: string): Endpoint {
+    let endpoint = this.#openApiEndpoints.get(path);
+    if (!endpoint) {
+      const base = this.#openApiBase;
+      endpoint = { ...base, pathname: base.pathname.replace(/\/+$/, '') + path };
+      if (this.#openApiEndpoints.size < 64) this.#openApiEndpoints.set(path, endpoint);
+    }
+    return endpoint;
+  }
+
   async #rawCall(
     path: string,
     credentials: MiAccountCredentials,
@@ -251,7 +271,7 @@ export class MiAccountClient {
     if (!redirect) {
       throw new MiAccountError({
         step,
-        endpoint: new URL(this.tokenURL).pathname,
+        endpoint: this.#tokenEndpoint.pathname,
         code: 96002,
         hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
       });
@@ -260,12 +280,11 @@ export class MiAccountClient {
     if (typeof grantValue !== 'string' || grantValue === '') {
       throw new MiAccountError({
         step,
-        endpoint: new URL(this.tokenURL).pathname,
+        endpoint: this.#tokenEndpoint.pathname,
         code: 96002,
         hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
       });
     }
-    const url = new URL(this.tokenURL);
     const query = {
       client_id: this.clientID,
       redirect_uri: redirect,
@@ -273,10 +292,10 @@ export class MiAccountClient {
       ...grant,
       token_type: 'mac',
     };
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
     const secrets = [this.#clientSecret, grantValue];
     const response = await httpRequest({
-      url,
+      endpoint: this.#tokenEndpoint,
+      query,
       method: 'GET',
       step,
       timeoutMs: this.timeout,
@@ -285,7 +304,7 @@ export class MiAccountClient {
     });
     const context = {
       step,
-      endpoint: url.pathname,
+      endpoint: this.#tokenEndpoint.pathname,
       status: response.status,
       contentType: response.contentType,
       secrets,
@@ -295,13 +314,9 @@ export class MiAccountClient {
   }
 }
 
-function checkUrl(value: string, name: string): string {
-  try {
-    const url = new URL(value);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return value;
-  } catch {
-    // fall through to the error below
-  }
+function checkUrl(value: string, name: string): Endpoint {
+  const endpoint = typeof value === 'string' ? parseEndpoint(value) : undefined;
+  if (endpoint) return endpoint;
   throw new TypeError(`${name} must be an absolute http(s) URL, got "${String(value).slice(0, 100)}"`);
 }
 

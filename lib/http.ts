@@ -2,8 +2,40 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError, MiAccountStep, sanitizeCause } from './errors';
 
+/** A Mi Account URL parsed once, so that each request only appends its query. */
+export interface Endpoint {
+  readonly protocol: 'http:' | 'https:';
+  readonly hostname: string;
+  readonly host: string;
+  readonly port: string;
+  readonly pathname: string;
+  /** The query already on the configured URL, without `?` (kept in front of the request's own). */
+  readonly search: string;
+}
+
+/** Parses an absolute http(s) URL into an {@link Endpoint}; `undefined` when it is not one. */
+export function parseEndpoint(value: string): Endpoint | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname,
+    host: url.host,
+    port: url.port,
+    pathname: url.pathname,
+    search: url.search.slice(1),
+  };
+}
+
 export interface HttpRequest {
-  url: URL;
+  endpoint: Endpoint;
+  /** Query parameters, URL-encoded here. */
+  query?: Readonly<Record<string, string>>;
   method: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
@@ -28,8 +60,12 @@ const agents = {
 
 /** Sends one request with a deadline covering connect, headers and body, and a cap on the body size. */
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
-  const endpoint = request.url.pathname;
   const { step, timeoutMs, maxBytes } = request;
+  const target = request.endpoint;
+  const endpoint = target.pathname;
+  const query = [target.search, request.query ? new URLSearchParams(request.query).toString() : '']
+    .filter(Boolean)
+    .join('&');
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     const finish = (err: Error | undefined, response?: HttpResponse) => {
@@ -39,11 +75,19 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       if (err) reject(err);
       else resolve(response as HttpResponse);
     };
-    const protocol = request.url.protocol === 'https:' ? https : http;
-    const agent = request.url.protocol === 'https:' ? agents['https:'] : agents['http:'];
+    const protocol = target.protocol === 'https:' ? https : http;
+    const agent = agents[target.protocol];
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-    const req = protocol.request(request.url, { method: request.method, headers, agent }, (res) => {
+    const options = {
+      method: request.method,
+      hostname: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || undefined,
+      path: query ? `${target.pathname}?${query}` : target.pathname,
+      headers,
+      agent,
+    };
+    const req = protocol.request(options, (res) => {
       const declared = Number(res.headers['content-length']);
       if (declared > maxBytes) {
         finish(tooLarge(step, endpoint, maxBytes));
@@ -93,8 +137,8 @@ function networkError(request: HttpRequest, err: unknown): MiAccountRequestError
   const code = (cause as { code?: unknown }).code;
   return new MiAccountRequestError({
     step: request.step,
-    endpoint: request.url.pathname,
-    hint: `could not reach ${request.url.host}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
+    endpoint: request.endpoint.pathname,
+    hint: `could not reach ${request.endpoint.host}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
     cause,
   });
 }

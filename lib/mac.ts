@@ -53,8 +53,23 @@ export function signMac(input: SignMacInput): string {
  * createNonce() // '-3371263491826140226:29402120'
  */
 export function createNonce(now: number = Date.now()): string {
-  const random = randomBytes(8).readBigInt64BE();
+  const random = random64();
   return `${random.toString()}:${Math.floor(now / 60000)}`;
+}
+
+// Random bytes are drawn in blocks: one CSPRNG call serves 128 nonces instead of one.
+const POOL_BYTES = 8 * 128;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+function random64(): bigint {
+  if (poolOffset + 8 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolOffset = 0;
+  }
+  const value = pool.readBigInt64BE(poolOffset);
+  poolOffset += 8;
+  return value;
 }
 
 /**
