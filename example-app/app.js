@@ -1,6 +1,7 @@
 'use strict';
 
 const crypto = require('node:crypto');
+const path = require('node:path');
 const express = require('express');
 const session = require('express-session');
 const helmet = require('helmet');
@@ -8,6 +9,7 @@ const { Passport } = require('passport');
 // In your app: require('passport-mi-account'). The example uses the local build.
 const {
   MiAccountStrategy,
+  MiAccountTokenStrategy,
   MiAccountError,
   MiScopes,
   miAccountButton,
@@ -19,6 +21,11 @@ const views = require('./views');
 const DEFAULT_SCOPE = ['profile', 'openid', 'phone', 'email'];
 const SCOPE_NAMES = new Map(Object.entries(MiScopes).map(([name, id]) => [id, name]));
 const UPSTREAM_STEPS = new Set(['authorization', 'token exchange', 'token refresh', 'open api']);
+// The only pages that run scripts (the implicit-grant demo); every other page keeps script-src 'none'.
+const SCRIPT_PAGES = new Set(['/spa', '/spa/callback']);
+// In your app: import from 'passport-mi-account/browser' and let your bundler pick the "browser" build.
+const BROWSER_BUNDLE = path.join(__dirname, '..', 'dist', 'browser.bundle.mjs');
+const PUBLIC_DIR = path.join(__dirname, 'public');
 
 /**
  * Builds the example Express app. Nothing listens yet: call `app.listen()` or hand it to `http.createServer`.
@@ -70,6 +77,19 @@ function createApp(config) {
     },
   );
   passport.use(strategy);
+  // The API side of the implicit grant: a browser sends the token it received, Mi Account vouches for it.
+  passport.use(
+    new MiAccountTokenStrategy(
+      { clientID: config.clientID, openApiURL: config.openApiURL },
+      (accessToken, profile, done) =>
+        done(null, {
+          id: profile.id,
+          displayName: profile.displayName,
+          openId: profile.openId,
+          unionId: profile.unionId,
+        }),
+    ),
+  );
   // A demo keeps the whole user record in the session; a real app stores an ID here and the tokens in its database.
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user, done) => done(null, user));
@@ -87,7 +107,8 @@ function createApp(config) {
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
-          scriptSrc: ["'none'"],
+          // Same-origin module files only (no inline code), and only on the implicit-grant pages.
+          scriptSrc: [(req) => (SCRIPT_PAGES.has(routePath(req)) ? "'self'" : "'none'")],
           // The page CSS and the button's <style> block carry this request's nonce; no 'unsafe-inline'.
           styleSrc: [(req, res) => `'nonce-${res.locals.cspNonce}'`],
           imgSrc: ["'self'", 'data:', 'https:', ...(config.imageSources || [])],
@@ -101,6 +122,14 @@ function createApp(config) {
       strictTransportSecurity: secureCookies ? undefined : false,
     }),
   );
+  // Before the session middleware: scripts never need a session.
+  app.get('/static/mi-browser.mjs', (req, res, next) => {
+    res.sendFile(BROWSER_BUNDLE, (err) => {
+      // dist/ built without the bundle: the 404 page.
+      if (err) next(err.code === 'ENOENT' ? undefined : err);
+    });
+  });
+  app.use('/static', express.static(PUBLIC_DIR, { index: false }));
   app.use(
     session({
       name: 'mi-example.sid',
@@ -219,6 +248,50 @@ function createApp(config) {
     );
   });
 
+  // Implicit grant: the browser gets the token itself (spa.mjs), then calls /api/me with it.
+  app.get('/spa', (req, res) => {
+    res.send(
+      views.spaPage(pageContext(req, res), {
+        clientID: config.clientID,
+        authorizationURL: config.authorizationURL,
+      }),
+    );
+  });
+
+  app.get('/spa/callback', (req, res) => {
+    res.send(views.spaCallbackPage(pageContext(req, res)));
+  });
+
+  app.post('/api/me', express.json({ limit: '8kb' }), (req, res, next) => {
+    passport.authenticate('mi-account-token', { session: false }, (err, user, info, status) => {
+      if (err) return next(err);
+      if (!user) {
+        const failure = describeFailure(info);
+        return res.status(status || 401).json({
+          // RFC 6750 names: 400 = no or malformed credentials, 401 = Mi Account rejected the token.
+          error: status === 400 ? 'invalid_request' : 'invalid_token',
+          message: failure.message || 'The Mi Account token was not accepted',
+          code: failure.code,
+        });
+      }
+      res.json(user);
+    })(req, res, next);
+  });
+
+  // API errors answer JSON (malformed JSON, a body too large, Mi Account unreachable), never an HTML page.
+  app.use('/api', (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const view = describeError(err);
+    if (err instanceof MiAccountError) logger.error(`[example-app] ${err.message}`);
+    else if (view.status >= 500) logger.error('[example-app] unexpected error', err);
+    res.status(view.status).json({
+      error: view.status >= 500 ? 'server_error' : 'invalid_request',
+      // A MiAccountError message is safe to show (never a secret); anything else gets the generic summary.
+      message: view.detail || view.summary,
+      code: view.miCode,
+    });
+  });
+
   app.use((req, res) => {
     res.status(404).send(views.notFoundPage(pageContext(req, res), req.path));
   });
@@ -253,6 +326,11 @@ function createApp(config) {
       }),
     );
   }
+}
+
+/** The path as Express routes it (case-insensitive, a trailing slash ignored), so the CSP matches the page served. */
+function routePath(req) {
+  return req.path.toLowerCase().replace(/(.)\/+$/, '$1');
 }
 
 /** What the session keeps of the profile: no _raw/_json, one avatar. */

@@ -63,15 +63,23 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 :focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
 .signin { margin: 1.25rem 0; }
 .chips + p, .facts + .detail { margin-top: 1rem; }
+.facts + h2, pre + p { margin-top: 1.25rem; }
 .detail { font-size: .875rem; overflow-wrap: anywhere; }
+pre { margin: 0; padding: .75rem 1rem; overflow-x: auto; background: #f0f0ec; border-radius: 8px; font-size: .875rem; }
+.btn:disabled { opacity: .6; cursor: progress; }
 footer { max-width: 44rem; margin: 0 auto 2rem; padding: 0 1rem; font-size: .875rem; color: var(--muted); }
 `;
 
 /**
- * The shared page frame. `ctx` carries the CSP nonce and what the header shows.
- * @param {{ nonce: string, backendLabel?: string, signedIn?: boolean }} ctx
+ * The shared page frame. `ctx` carries the CSP nonce and what the header shows; `moduleScript` is the
+ * same-origin module a page runs (only pages whose CSP allows scripts may set it).
+ * @param {{ nonce: string, backendLabel?: string, signedIn?: boolean, moduleScript?: string }} ctx
  */
 function layout(ctx, title, body) {
+  const script = ctx.moduleScript ? `\n<script type="module" src="${escapeHtml(ctx.moduleScript)}"></script>` : '';
+  const scriptsNote = ctx.moduleScript
+    ? `This page runs one script, <code>${escapeHtml(ctx.moduleScript)}</code>, and no inline code.`
+    : 'No scripts run on these pages.';
   const badge = ctx.backendLabel ? `<span class="badge">${escapeHtml(ctx.backendLabel)}</span>` : '';
   const nav = ctx.signedIn ? '<a class="home" href="/profile">Your profile</a>' : '';
   return `<!doctype html>
@@ -81,7 +89,7 @@ function layout(ctx, title, body) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · passport-mi-account example</title>
 <link rel="icon" href="data:,">
-<style nonce="${escapeHtml(ctx.nonce)}">${CSS}</style>
+<style nonce="${escapeHtml(ctx.nonce)}">${CSS}</style>${script}
 </head>
 <body>
 <header class="site">
@@ -91,7 +99,7 @@ function layout(ctx, title, body) {
 <main>
 ${body}
 </main>
-<footer>Example app of <a href="https://www.npmjs.com/package/passport-mi-account">passport-mi-account</a>. No scripts run on these pages.</footer>
+<footer>Example app of <a href="https://www.npmjs.com/package/passport-mi-account">passport-mi-account</a>. ${scriptsNote}</footer>
 </body>
 </html>
 `;
@@ -116,6 +124,48 @@ consent page; after you approve, you come back here and see what the app receive
 <h2>What the app asks for</h2>
 <ul class="chips">${scopes.map((scope) => `<li>${escapeHtml(scope.name)} <span class="muted">(${escapeHtml(scope.id)})</span></li>`).join('')}</ul>
 <p class="muted">Phone and email are sensitive scopes: Mi Account only grants them to apps that passed Xiaomi's privacy review.</p>
+</section>
+<section class="card">
+<h2>Without a server session: the implicit grant</h2>
+<p>Apps without a server of their own (a single-page app, a browser extension) get the token in the browser and send it
+to an API that checks it with Mi Account. <a href="/spa" id="spa-link">Try the single-page app demo</a>.</p>
+</section>`,
+  );
+}
+
+const SPA_SCRIPT = '/static/spa.mjs';
+
+/**
+ * The implicit-grant demo: spa.mjs builds the authorization URL from the data- attributes
+ * (`authorizationURL` absent: the real Mi Account) and keeps the state in sessionStorage.
+ */
+function spaPage(ctx, { clientID, authorizationURL }) {
+  const authorizationAttr = authorizationURL ? ` data-authorization-url="${escapeHtml(authorizationURL)}"` : '';
+  return layout(
+    { ...ctx, moduleScript: SPA_SCRIPT },
+    'Single-page app sign-in',
+    `<section class="card" id="spa" data-client-id="${escapeHtml(clientID)}"${authorizationAttr}>
+<h1>Single-page app sign-in (implicit grant)</h1>
+<p>Here the browser does the whole sign-in: Mi Account sends the access token and its <code>mac_key</code> back in the
+address's <code>#fragment</code>, which never reaches a server. The page then sends them to <code>POST /api/me</code>, which
+checks them with Mi Account (<code>MiAccountTokenStrategy</code>) and answers who you are. No session cookie is used.</p>
+<div class="actions"><button class="btn" type="button" id="spa-sign-in" disabled>Sign in (implicit grant)</button></div>
+<p class="muted" id="spa-status" role="status"></p>
+<noscript><p>This demo needs JavaScript. The <a href="/">server-side sign-in</a> works without it.</p></noscript>
+</section>`,
+  );
+}
+
+/** Where Mi Account returns with the tokens in the fragment; spa.mjs checks them and calls /api/me. */
+function spaCallbackPage(ctx) {
+  return layout(
+    { ...ctx, moduleScript: SPA_SCRIPT },
+    'Finishing the sign-in',
+    `<section class="card" id="spa-callback">
+<h1 id="spa-title">Finishing the sign-in…</h1>
+<div id="spa-result" role="status"><p class="muted">Checking the answer from Mi Account.</p></div>
+<noscript><p>This demo needs JavaScript. The <a href="/">server-side sign-in</a> works without it.</p></noscript>
+<div class="actions"><a class="btn secondary" href="/spa">Back to the single-page app demo</a></div>
 </section>`,
   );
 }
@@ -254,4 +304,15 @@ function notFoundPage(ctx, path) {
   );
 }
 
-module.exports = { escapeHtml, maskSecret, layout, homePage, loginFailedPage, profilePage, errorPage, notFoundPage };
+module.exports = {
+  escapeHtml,
+  maskSecret,
+  layout,
+  homePage,
+  spaPage,
+  spaCallbackPage,
+  loginFailedPage,
+  profilePage,
+  errorPage,
+  notFoundPage,
+};
