@@ -3,13 +3,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   CHROMIUM_PATH,
   HAS_BROWSER,
-  launchChromium,
+  launchWithExample,
   README_SCREENSHOTS,
   REQUIRE_BROWSER,
   resultPath,
   serverInternals,
 } from './support';
-import { startExample, type RunningExample } from '../../example-app/server';
+import type { RunningExample } from '../../example-app/server';
 import { BUTTON_THEMES } from '../../lib/button';
 import { DEMO_CLIENT } from '../../lib/emulator';
 
@@ -32,21 +32,7 @@ describeBrowser(`example app in Chromium (${runInBrowser ? CHROMIUM_PATH : SKIP_
   let consoleErrors: string[];
 
   beforeAll(async () => {
-    // Started together; whatever did start is kept so afterAll closes it even when the other failed.
-    const [launched, started] = await Promise.allSettled([
-      launchChromium(),
-      startExample({
-        port: 0,
-        host: '127.0.0.1',
-        env: { SESSION_SECRET: 'browser-e2e-secret' },
-        log: () => undefined,
-        warn: () => undefined,
-      }),
-    ]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') example = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, example } = await launchWithExample('browser-e2e-secret'));
   });
   afterAll(async () => {
     await Promise.all([browser?.close(), example?.close()]);

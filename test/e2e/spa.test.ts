@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM_PATH, HAS_BROWSER, launchChromium, REQUIRE_BROWSER, resultPath, serverInternals } from './support';
+import { CHROMIUM_PATH, HAS_BROWSER, launchWithExample, REQUIRE_BROWSER, resultPath, serverInternals } from './support';
 import { startExample, type RunningExample } from '../../example-app/server';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
 import { DEMO_CLIENT } from '../../lib/emulator';
@@ -158,15 +158,7 @@ describeBrowser(`implicit grant in Chromium: /spa (${runInBrowser ? CHROMIUM_PAT
   let apiCalls: string[];
 
   beforeAll(async () => {
-    // Started together; whatever did start is kept so afterAll closes it even when the other failed.
-    const [launched, started] = await Promise.allSettled([
-      launchChromium(),
-      startExample({ port: 0, host: '127.0.0.1', env: { SESSION_SECRET: 'spa-browser-secret' }, ...QUIET }),
-    ]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'fulfilled') example = started.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (started.status === 'rejected') throw started.reason;
+    ({ browser, example } = await launchWithExample('spa-browser-secret'));
   });
   afterAll(async () => {
     await Promise.all([browser?.close(), example?.close()]);

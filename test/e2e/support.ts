@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import type { RunningExample } from '../../example-app/server';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -50,6 +51,32 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Launches Chromium and starts the example app (embedded emulator, port 0) together. When either fails,
+ * the other is closed before the error is thrown, so a failed setup leaves nothing running.
+ */
+export async function launchWithExample(sessionSecret: string): Promise<{ browser: Browser; example: RunningExample }> {
+  const { startExample } = await import('../../example-app/server');
+  const [launched, started] = await Promise.allSettled([
+    launchChromium(),
+    startExample({
+      port: 0,
+      host: '127.0.0.1',
+      env: { SESSION_SECRET: sessionSecret },
+      log: () => undefined,
+      warn: () => undefined,
+    }),
+  ]);
+  if (launched.status === 'fulfilled' && started.status === 'fulfilled') {
+    return { browser: launched.value, example: started.value };
+  }
+  await Promise.all([
+    launched.status === 'fulfilled' ? launched.value.close() : undefined,
+    started.status === 'fulfilled' ? started.value.close() : undefined,
+  ]);
+  throw launched.status === 'rejected' ? launched.reason : (started as PromiseRejectedResult).reason;
 }
 
 /** Sets the cookies a response sends and replays them, like a browser on one host (cookies ignore the port). */
