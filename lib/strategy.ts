@@ -134,6 +134,16 @@ type TokenRequest = (
   callback: (err: unknown, accessToken?: string, refreshToken?: string, params?: Record<string, unknown>) => void,
 ) => void;
 
+/** What passport-oauth2 reads from `_oauth2` during authenticate. */
+interface OAuth2Internals {
+  _authorizeUrl: string;
+  _accessTokenUrl: string;
+  _clientId: string;
+  getOAuthAccessToken: TokenRequest;
+}
+
+type LoginObject = Omit<MiAccountStrategy, '_oauth2'> & { _oauth2: OAuth2Internals };
+
 const MAX_CODE_LENGTH = 4096;
 const REFUSALS = new Set(['96012', 'access_denied']);
 
@@ -272,22 +282,30 @@ export class MiAccountStrategy extends OAuth2Strategy {
       effective.locale =
         locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale;
     }
+    if (code === undefined) {
+      OAuth2Strategy.prototype.authenticate.call(this, req, effective);
+      return;
+    }
     // One object per login: the token set reaches the profile step through this closure, never through shared state.
-    const login = Object.create(this) as MiAccountStrategy & { _oauth2: OAuth2Strategy['_oauth2'] };
+    // passport already runs each request on Object.create(strategy); a direct call on the strategy gets its own.
+    const login = (Object.prototype.hasOwnProperty.call(this, 'settings') ? Object.create(this) : this) as LoginObject;
+    const shared = this._oauth2 as unknown as OAuth2Internals;
     let tokens: TokenSet | undefined;
-    const shared = this._oauth2;
-    login._oauth2 = Object.create(shared, {
-      getOAuthAccessToken: {
-        value: ((grantCode, params, callback) => {
-          const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
-          deliver(this.client.exchangeCode(grantCode, redirectURI), (err, result) => {
-            if (!result) return callback(err);
-            tokens = result;
-            callback(null, result.accessToken, result.refreshToken ?? '', result.raw);
-          });
-        }) satisfies TokenRequest,
-      },
-    });
+    const getOAuthAccessToken: TokenRequest = (grantCode, params, callback) => {
+      const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
+      deliver(this.client.exchangeCode(grantCode, redirectURI), (err, result) => {
+        if (!result) return callback(err);
+        tokens = result;
+        callback(null, result.accessToken, result.refreshToken ?? '', result.raw);
+      });
+    };
+    // The fields passport-oauth2's authenticate reads from _oauth2, plus our token request.
+    login._oauth2 = {
+      _authorizeUrl: shared._authorizeUrl,
+      _accessTokenUrl: shared._accessTokenUrl,
+      _clientId: shared._clientId,
+      getOAuthAccessToken,
+    };
     login.userProfile = (accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void) =>
       tokens ? this.loadProfile(tokens, done) : this.userProfile(accessToken, done);
     OAuth2Strategy.prototype.authenticate.call(login, req, effective);
