@@ -29,6 +29,18 @@ const USERS = [
 const ALL_PROFILE_SCOPES = ['profile', 'openid', 'phone', 'email'];
 const quick = process.argv.includes('--quick');
 
+// With two or more cores, the emulator (standing in for the remote Mi Account) gets core 1 and the bench core 0,
+// so the extra Open API calls are not billed to the app as lost CPU. Without taskset, both share the machine.
+const pinned = (() => {
+  if (os.cpus().length < 2) return false;
+  try {
+    require('node:child_process').execFileSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 function freePort() {
   return new Promise((resolve) => {
     const probe = require('node:net').createServer();
@@ -41,7 +53,7 @@ function freePort() {
 
 /** Starts the emulator in a child process; `stats()` and `reset()` ask it over IPC. */
 async function startEmulator(port, options = {}) {
-  const { fork } = require('node:child_process');
+  const { fork, spawn } = require('node:child_process');
   const config = {
     clients: [
       {
@@ -55,7 +67,12 @@ async function startEmulator(port, options = {}) {
     autoApprove: '1001',
     ...options,
   };
-  const child = fork(path.join(__dirname, 'emulator-process.js'), [JSON.stringify(config)], { stdio: 'inherit' });
+  const script = path.join(__dirname, 'emulator-process.js');
+  const child = pinned
+    ? spawn('taskset', ['-c', '1', process.execPath, script, JSON.stringify(config)], {
+        stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      })
+    : fork(script, [JSON.stringify(config)], { stdio: 'inherit' });
   const next = () => new Promise((resolve) => child.once('message', resolve));
   const { ready } = await next();
   const ask = async (message) => {
@@ -94,6 +111,22 @@ async function startApp(kind, port, emulator, extra = {}) {
           scope: '1',
         },
         (accessToken, refreshToken, params, profile, done) => done(null, { accessToken: accessToken.slice(0, 4) }),
+      ),
+    );
+  } else if (kind === 'token-only') {
+    // MiAccountStrategy doing exactly the baseline's work (token request, no profile): the library's own overhead.
+    passport.use(
+      'login',
+      new lib.MiAccountStrategy(
+        {
+          ...endpoints,
+          clientID: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          callbackURL,
+          scope: ['profile'],
+          skipUserProfile: true,
+        },
+        (accessToken, refreshToken, params, _profile, done) => done(null, { accessToken: accessToken.slice(0, 4) }),
       ),
     );
   } else if (kind === 'sequential') {
@@ -150,7 +183,11 @@ async function startApp(kind, port, emulator, extra = {}) {
   app.get('/auth/callback', passport.authenticate('login', { failureRedirect: '/failed' }), (req, res) =>
     res.redirect('/me'),
   );
-  app.get('/me', (req, res) => res.json(req.user || null));
+  // The session ends with the page: the memory measure then sees the strategy, not a growing session store.
+  app.get('/me', (req, res) => {
+    res.json(req.user || null);
+    req.session.destroy(() => undefined);
+  });
   app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }));
   const server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
@@ -251,16 +288,23 @@ async function connectionReuse() {
 
 async function throughput() {
   const rows = [];
+  const rounds = quick ? 1 : 3;
   for (const concurrency of [1, 8, 64]) {
-    const total = quick ? 200 : concurrency === 1 ? 500 : 1500;
+    const total = quick ? 200 : concurrency === 1 ? 400 : 1200;
     const measure = (kind, options) =>
       withSetup(kind, options, async (url) => {
         await run(url, Math.min(100, total), concurrency); // warm-up
         return run(url, total, concurrency);
       });
-    const ours = await measure('ours', {});
-    const baseline = await measure('baseline', { standardTokenResponse: true });
-    rows.push({ concurrency, ours, baseline });
+    // Rounds alternate ours and the baseline, so a slow moment of the machine hits both; the median round counts.
+    const results = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const ours = await measure('ours', {});
+      const baseline = await measure('baseline', { standardTokenResponse: true });
+      const tokenOnly = concurrency === 8 ? await measure('token-only', {}) : undefined;
+      results.push({ concurrency, ours, baseline, tokenOnly, ratio: ours.perSecond / baseline.perSecond });
+    }
+    rows.push(results.sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)]);
   }
   return rows;
 }
@@ -366,7 +410,7 @@ async function main() {
   const mb = (bytes) => `${fmt(bytes / 1024 / 1024)} MB`;
   const growth = mem.after20k - mem.after1k;
   const lines = [
-    `Machine: ${machine}. One run of \`npm run bench\`${quick ? ' --quick' : ''}; the emulator runs in a child process, the app and the load driver in the bench process, all on loopback.`,
+    `Machine: ${machine}. One run of \`npm run bench\`${quick ? ' --quick' : ''}; the emulator runs in a child process${pinned ? ' pinned to core 1' : ''}, the app and the load driver in the bench process${pinned ? ' pinned to core 0' : ''}, all on loopback.`,
     '',
     '| measure | passport-mi-account | comparison | target |',
     '|---|---|---|---|',
@@ -374,8 +418,9 @@ async function main() {
     `| TCP connections opened to the emulator by 100 logins | ${conns.ours} | passport-oauth2 token call: ${conns.baseline} | ≤ 2 per host |`,
     ...tput.map(
       (row) =>
-        `| full logins/s, concurrency ${row.concurrency} | ${fmt(row.ours.perSecond, 0)}/s (token + profile ∥ phone/email) | passport-oauth2, token only: ${fmt(row.baseline.perSecond, 0)}/s → ratio ${fmt(row.ours.perSecond / row.baseline.perSecond, 2)} | ≥ 0.8 |`,
+        `| full logins/s, concurrency ${row.concurrency} (median of ${quick ? 1 : 3} alternating rounds) | ${fmt(row.ours.perSecond, 0)}/s (token + profile ∥ phone/email) | passport-oauth2, token only: ${fmt(row.baseline.perSecond, 0)}/s → ratio ${fmt(row.ours.perSecond / row.baseline.perSecond, 2)} | ≥ 0.8 |`,
     ),
+    `| same work as the baseline (MiAccountStrategy, token only), concurrency 8 | ${fmt(tput[1].tokenOnly.perSecond, 0)}/s, ${fmt(tput[1].tokenOnly.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | passport-oauth2: ${fmt(tput[1].baseline.perSecond, 0)}/s → ratio ${fmt(tput[1].tokenOnly.perSecond / tput[1].baseline.perSecond, 2)} | |`,
     `| app + driver process CPU per login, concurrency 8 | ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms | passport-oauth2: ${fmt(tput[1].baseline.cpuMicrosPerLogin / 1000, 2)} ms | |`,
     `| heap after 20,000 logins vs after 1,000 | ${mb(mem.after20k)} vs ${mb(mem.after1k)}: growth ${mb(growth)} | | < 10 MB |`,
     `| validateRedirectUri (list cached) / compiled matcher / list parsed each call | ${fmt(micro.validateCached / 1000, 2)} µs / ${fmt(micro.validateCompiled / 1000, 2)} µs / ${fmt(micro.validateFresh / 1000, 2)} µs | | |`,
