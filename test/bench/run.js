@@ -435,7 +435,11 @@ async function main() {
     const start = '<!-- bench:start -->';
     const end = '<!-- bench:end -->';
     if (!text.includes(start)) throw new Error('README has no bench markers');
-    fs.writeFileSync(readme, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`));
+    const updated = text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${table}\n${end}`);
+    // Formatted like the rest of the README, so the CI's prettier check stays green after a bench run.
+    const prettier = require('prettier');
+    const options = (await prettier.resolveConfig(readme)) || {};
+    fs.writeFileSync(readme, await prettier.format(updated, { ...options, filepath: readme }));
     process.stderr.write('bench: README updated\n');
   }
   driverAgent.destroy();
