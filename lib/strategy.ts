@@ -229,16 +229,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
     // Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors): route node-oauth's token call to our client.
     // passport-oauth2-refresh uses this too.
     const oauth2 = this._oauth2 as unknown as { getOAuthAccessToken: TokenRequest };
-    oauth2.getOAuthAccessToken = (code, params, callback) => {
-      const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
-      const request =
-        params.grant_type === 'refresh_token'
-          ? this.client.refreshAccessToken(code, redirectURI)
-          : this.client.exchangeCode(code, redirectURI);
-      deliver(request, (err, tokens) =>
-        tokens ? callback(null, tokens.accessToken, tokens.refreshToken ?? '', tokens.raw) : callback(err),
-      );
-    };
+    oauth2.getOAuthAccessToken = (code, params, callback) => this.requestTokens(code, params, callback);
   }
 
   /** Starts the login (redirect to Mi Account) or completes it on the callback. */
@@ -258,57 +249,74 @@ export class MiAccountStrategy extends OAuth2Strategy {
       return this.error(err as Error);
     }
     const code = query.code ?? (req.body as Record<string, unknown> | undefined)?.code;
-    if (code !== undefined) {
-      if (typeof code !== 'string' || code === '' || code.length > MAX_CODE_LENGTH) {
-        return this.fail(
-          { message: 'The Mi Account callback carried an invalid authorization code; start the login again.' },
-          400,
-        );
-      }
-    } else {
-      if (this.settings.redirectMatcher && callbackURL) {
-        const result = this.settings.redirectMatcher.match(callbackURL);
-        if (!result.ok) {
-          return this.error(
-            new MiAccountError({
-              step: 'redirect uri',
-              code: 96010,
-              hint: `${result.reason}. Register "${callbackURL}" (or a parent path) on the Mi developer console and in registeredRedirectURIs, or change callbackURL`,
-            }),
-          );
-        }
-      }
-      const locale = effective.locale ?? this.settings.locale;
-      effective.locale =
-        locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale;
-    }
-    if (code === undefined) {
-      OAuth2Strategy.prototype.authenticate.call(this, req, effective);
-      return;
+    if (code === undefined) return this.startAuthorization(req, callbackURL, effective);
+    if (typeof code !== 'string' || code === '' || code.length > MAX_CODE_LENGTH) {
+      return this.fail(
+        { message: 'The Mi Account callback carried an invalid authorization code; start the login again.' },
+        400,
+      );
     }
     // One object per login: the token set reaches the profile step through this closure, never through shared state.
     // passport already runs each request on Object.create(strategy); a direct call on the strategy gets its own.
     const login = (Object.prototype.hasOwnProperty.call(this, 'settings') ? Object.create(this) : this) as LoginObject;
     const shared = this._oauth2 as unknown as OAuth2Internals;
     let tokens: TokenSet | undefined;
-    const getOAuthAccessToken: TokenRequest = (grantCode, params, callback) => {
-      const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
-      deliver(this.client.exchangeCode(grantCode, redirectURI), (err, result) => {
-        if (!result) return callback(err);
-        tokens = result;
-        callback(null, result.accessToken, result.refreshToken ?? '', result.raw);
-      });
-    };
-    // The fields passport-oauth2's authenticate reads from _oauth2, plus our token request.
+    // The fields passport-oauth2's authenticate reads from _oauth2, with a token request that keeps the token set.
     login._oauth2 = {
       _authorizeUrl: shared._authorizeUrl,
       _accessTokenUrl: shared._accessTokenUrl,
       _clientId: shared._clientId,
-      getOAuthAccessToken,
+      getOAuthAccessToken: (grantCode, params, callback) =>
+        this.requestTokens(grantCode, params, callback, (result) => (tokens = result)),
     };
     login.userProfile = (accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void) =>
       tokens ? this.loadProfile(tokens, done) : this.userProfile(accessToken, done);
     OAuth2Strategy.prototype.authenticate.call(login, req, effective);
+  }
+
+  /** The authorization leg: checks the callback URL against the registered ones, then lets passport-oauth2 redirect. */
+  private startAuthorization(
+    req: Request,
+    callbackURL: string | undefined,
+    options: MiAccountAuthenticateOptions,
+  ): void {
+    if (this.settings.redirectMatcher && callbackURL) {
+      const result = this.settings.redirectMatcher.match(callbackURL);
+      if (!result.ok) {
+        return this.error(
+          new MiAccountError({
+            step: 'redirect uri',
+            code: 96010,
+            hint: `${result.reason}. Register "${callbackURL}" (or a parent path) on the Mi developer console and in registeredRedirectURIs, or change callbackURL`,
+          }),
+        );
+      }
+    }
+    const locale = options.locale ?? this.settings.locale;
+    const effective = {
+      ...options,
+      locale: locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale,
+    };
+    OAuth2Strategy.prototype.authenticate.call(this, req, effective);
+  }
+
+  /** node-oauth's token call, answered by MiAccountClient: code exchange, or refresh for passport-oauth2-refresh. */
+  private requestTokens(
+    code: string,
+    params: Record<string, unknown>,
+    callback: Parameters<TokenRequest>[2],
+    onTokens?: (tokens: TokenSet) => void,
+  ): void {
+    const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
+    const request =
+      params.grant_type === 'refresh_token'
+        ? this.client.refreshAccessToken(code, redirectURI)
+        : this.client.exchangeCode(code, redirectURI);
+    deliver(request, (err, tokens) => {
+      if (!tokens) return callback(err);
+      onTokens?.(tokens);
+      callback(null, tokens.accessToken, tokens.refreshToken ?? '', tokens.raw);
+    });
   }
 
   /** Passes MiAccountErrors through; passport-oauth2 would wrap them into a vaguer InternalOAuthError. */

@@ -209,6 +209,23 @@ describe('login through Express and the emulator', () => {
     expect(byToken.size).toBe(40);
   });
 
+  it('keeps the strategy instance untouched when authenticate is called on it directly, without passport', async () => {
+    h = await startHarness();
+    const strategy = h.app.strategy as unknown as Record<string, unknown>;
+    const shared = strategy._oauth2;
+    const outcome = await new Promise<string>((resolve) => {
+      Object.assign(strategy, {
+        error: () => resolve('error'),
+        fail: () => resolve('fail'),
+        success: () => resolve('success'),
+      });
+      h.app.strategy.authenticate({ query: { code: 'a-code', state: 'x' }, headers: {}, session: {} } as never, {});
+    });
+    expect(outcome).toBe('fail');
+    expect(strategy._oauth2).toBe(shared);
+    expect(Object.prototype.hasOwnProperty.call(strategy, 'userProfile')).toBe(false);
+  });
+
   it('never shows the client secret or tokens in any error of a failed login', async () => {
     h = await startHarness({ scope: ['profile', 'email'], strictProfile: true });
     h.emulator.setFault('/user/phoneAndEmail', 'html502');
