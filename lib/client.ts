@@ -3,7 +3,7 @@ import { Endpoint, httpRequest, parseEndpoint } from './http';
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
 import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
-import { parseGrantedScopes } from './scopes';
+import { normalizeScopes, parseGrantedScopes } from './scopes';
 
 /** Mi Account's authorization page, where the browser is sent to sign in and consent. */
 export const DEFAULT_AUTHORIZATION_URL = 'https://account.xiaomi.com/oauth2/authorize';
@@ -146,6 +146,15 @@ export class MiAccountClient {
     credentials: MiAccountCredentials,
     params: Record<string, string | number> = {},
   ): Promise<Record<string, unknown>> {
+    return (await this.#openApiCall(path, credentials, params)).data;
+  }
+
+  /** One Open API call: its `data`, and the body text (the profile's `_raw`). */
+  async #openApiCall(
+    path: string,
+    credentials: MiAccountCredentials,
+    params: Record<string, string | number> = {},
+  ): Promise<{ data: Record<string, unknown>; text: string }> {
     if (!/^\/[\w\-./]*$/.test(path)) {
       throw new TypeError(
         `Open API path must start with "/" and hold only a path (no query), got "${path.slice(0, 60)}"`,
@@ -188,13 +197,14 @@ export class MiAccountClient {
       maxBytes: this.maxResponseBytes,
       secrets,
     });
-    return readOpenApiResponse(response.text, {
+    const data = readOpenApiResponse(response.text, {
       step: 'open api',
       endpoint: path,
       status: response.status,
       contentType: response.contentType,
       secrets,
     });
+    return { data, text: response.text };
   }
 
   /**
@@ -205,7 +215,8 @@ export class MiAccountClient {
    * const profile = await client.getProfile({ accessToken, macKey, scope: tokens.scope, openId: tokens.openId });
    */
   async getProfile(input: GetProfileInput): Promise<MiAccountProfile> {
-    const scopes = typeof input.scope === 'string' ? parseGrantedScopes(input.scope) : [...(input.scope ?? ['1'])];
+    const scopes =
+      typeof input.scope === 'string' ? parseGrantedScopes(input.scope) : normalizeScopes(input.scope ?? ['1']);
     const warnings: ProfileWarning[] = [];
     const optional = <T>(promise: Promise<T>, endpoint: string): Promise<T | undefined> =>
       input.strictProfile
@@ -217,7 +228,7 @@ export class MiAccountClient {
           });
     const wantsContact = scopes.includes('4') || scopes.includes('6');
     const [profile, openIdData, contact] = await Promise.all([
-      scopes.includes('1') ? this.#rawCall('/user/profile', input) : undefined,
+      scopes.includes('1') ? this.#openApiCall('/user/profile', input) : undefined,
       input.openId || !scopes.includes('3')
         ? undefined
         : optional(this.call('/user/openidV2', input), '/user/openidV2'),
@@ -229,7 +240,7 @@ export class MiAccountClient {
         tokenOpenId: input.openId,
         tokenUnionId: input.unionId,
         profileData: profile?.data,
-        profileRaw: profile?.raw,
+        profileRaw: profile?.text,
         openIdData,
         contactData: contact,
         warnings,
@@ -250,14 +261,6 @@ export class MiAccountClient {
       if (this.#openApiEndpoints.size < 64) this.#openApiEndpoints.set(path, endpoint);
     }
     return endpoint;
-  }
-
-  async #rawCall(
-    path: string,
-    credentials: MiAccountCredentials,
-  ): Promise<{ data: Record<string, unknown>; raw: string }> {
-    const data = await this.call(path, credentials);
-    return { data, raw: JSON.stringify(data) };
   }
 
   async #tokenRequest(step: MiAccountStep, grant: Record<string, string>, redirectURI?: string): Promise<TokenSet> {

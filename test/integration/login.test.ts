@@ -28,6 +28,7 @@ describe('login through Express and the emulator', () => {
     expect(profile.openId).toMatch(/\S{6,}/);
     expect((profile.photos as Array<{ value: string }>)[0]!.value).toMatch(/^https:\/\/cdn\.example\/avatar\/1001/);
     expect(profile).not.toHaveProperty('emails');
+    expect(JSON.parse(profile._raw as string)).toMatchObject({ result: 'ok', data: { miliaoNick: 'Alex Chen' } });
   });
 
   it('gives verify the access token, refresh token and the parsed token response', async () => {
