@@ -1,5 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Request } from 'express';
+import { safeEqual } from './safe-equal';
 
 /** Options of {@link CookieStateStore}. */
 export interface CookieStateStoreOptions {
@@ -104,10 +105,4 @@ function readCookie(header: string | undefined, name: string): string | undefine
     if (index > 0 && part.slice(0, index).trim() === name) return part.slice(index + 1).trim();
   }
   return undefined;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

@@ -65,7 +65,8 @@ export interface TokenSet {
   raw: Record<string, unknown>;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** True for a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

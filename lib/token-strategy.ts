@@ -4,6 +4,7 @@ import { MiAccountClient } from './client';
 import { MiAccountError } from './errors';
 import { parseMacAuthorizationHeader } from './mac';
 import type { MiAccountProfile, ProfileIdentifier } from './profile';
+import { isRecord } from './response';
 import { normalizeScopes } from './scopes';
 import type { MiAccountDoneCallback } from './strategy';
 
@@ -183,8 +184,4 @@ export class MiAccountTokenStrategy extends Strategy {
     // A Map iterates in insertion order: the first key is the least recently verified.
     while (this.cache.size > this.cacheMaxEntries) this.cache.delete(this.cache.keys().next().value as string);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -173,20 +173,4 @@ export function redirect(res: ServerResponse, location: string): void {
   send(res, 302, 'text/plain; charset=utf-8', `Redirecting to ${location}`, { location });
 }
 
-/**
- * Escapes text for HTML element content and quoted attribute values.
- *
- * @example
- * escapeHtml('"><script>') // '&quot;&gt;&lt;script&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch] ?? ch);
-}
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
+export { escapeHtml } from '../escape-html';

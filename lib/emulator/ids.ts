@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 // Fixed key so IDs stay the same across emulator restarts (sessions of the example app survive).
 const ID_KEY = 'passport-mi-account emulator identifiers';
@@ -34,14 +34,4 @@ export function deriveUnionId(userId: string): string {
   return createHmac('sha256', ID_KEY).update(`unionId\n${userId}`).digest('base64url').slice(0, 28);
 }
 
-/**
- * Constant-time string comparison (hashing first so lengths do not leak either).
- *
- * @example
- * safeEqual(given, client.secret) // true or false
- */
-export function safeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(left, right) && a === b;
-}
+export { safeEqual } from '../safe-equal';

@@ -97,51 +97,21 @@ async function startApp(kind, port, emulator, extra = {}) {
   const passport = new Passport();
   const endpoints = { authorizationURL: emulator.authorizationURL, tokenURL: emulator.tokenURL };
   const callbackURL = `http://127.0.0.1:${port}/auth/callback`;
+  const common = { ...endpoints, clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, callbackURL };
+  // Every MiAccountStrategy variant: the same configuration, all profile scopes.
+  const ours = { ...common, openApiURL: emulator.openApiURL, scope: ALL_PROFILE_SCOPES, ...extra };
+  const keepToken = (accessToken, refreshToken, params, _profile, done) =>
+    done(null, { accessToken: accessToken.slice(0, 4) });
+  let strategy;
   if (kind === 'baseline') {
-    passport.use(
-      'login',
-      new OAuth2Strategy(
-        {
-          ...endpoints,
-          clientID: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          callbackURL,
-          state: true,
-          skipUserProfile: true,
-          scope: '1',
-        },
-        (accessToken, refreshToken, params, profile, done) => done(null, { accessToken: accessToken.slice(0, 4) }),
-      ),
-    );
+    strategy = new OAuth2Strategy({ ...common, state: true, skipUserProfile: true, scope: '1' }, keepToken);
   } else if (kind === 'token-only') {
     // MiAccountStrategy doing exactly the baseline's work (token request, no profile): the library's own overhead.
-    passport.use(
-      'login',
-      new lib.MiAccountStrategy(
-        {
-          ...endpoints,
-          clientID: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          callbackURL,
-          scope: ['profile'],
-          skipUserProfile: true,
-        },
-        (accessToken, refreshToken, params, _profile, done) => done(null, { accessToken: accessToken.slice(0, 4) }),
-      ),
-    );
+    strategy = new lib.MiAccountStrategy({ ...common, scope: ['profile'], skipUserProfile: true }, keepToken);
   } else if (kind === 'sequential') {
     // The same work as ours, one call after another: token, then /user/profile, then /user/phoneAndEmail.
-    const strategy = new lib.MiAccountStrategy(
-      {
-        ...endpoints,
-        openApiURL: emulator.openApiURL,
-        clientID: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        callbackURL,
-        scope: ALL_PROFILE_SCOPES,
-        skipUserProfile: true,
-        ...extra,
-      },
+    strategy = new lib.MiAccountStrategy(
+      { ...ours, skipUserProfile: true },
       (accessToken, refreshToken, params, _profile, done) => {
         const credentials = { accessToken, macKey: params.mac_key };
         strategy.client
@@ -154,25 +124,12 @@ async function startApp(kind, port, emulator, extra = {}) {
           .catch(done);
       },
     );
-    passport.use('login', strategy);
   } else {
-    passport.use(
-      'login',
-      new lib.MiAccountStrategy(
-        {
-          ...endpoints,
-          openApiURL: emulator.openApiURL,
-          clientID: CLIENT_ID,
-          clientSecret: CLIENT_SECRET,
-          callbackURL,
-          scope: ALL_PROFILE_SCOPES,
-          ...extra,
-        },
-        (accessToken, refreshToken, params, profile, done) =>
-          done(null, { id: profile.id, nick: profile.displayName, email: profile.emails && profile.emails[0].value }),
-      ),
+    strategy = new lib.MiAccountStrategy(ours, (accessToken, refreshToken, params, profile, done) =>
+      done(null, { id: profile.id, nick: profile.displayName, email: profile.emails && profile.emails[0].value }),
     );
   }
+  passport.use('login', strategy);
   passport.serializeUser((user, done) => done(null, user));
   passport.deserializeUser((user, done) => done(null, user));
   const app = express();

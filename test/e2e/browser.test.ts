@@ -4,6 +4,9 @@ import {
   CHROMIUM_PATH,
   HAS_BROWSER,
   launchWithExample,
+  onAppPage as onExamplePage,
+  onConsentPage,
+  openPage,
   README_SCREENSHOTS,
   REQUIRE_BROWSER,
   resultPath,
@@ -39,22 +42,13 @@ describeBrowser(`example app in Chromium (${runInBrowser ? CHROMIUM_PATH : SKIP_
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 760 } });
-    page = await context.newPage();
-    consoleErrors = [];
-    // CSP violations (a blocked <style>, image or form) show up as console errors.
-    page.on('console', (message) => {
-      // The emulator's pages have no favicon; that 404 is not the app's.
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
-        consoleErrors.push(`${message.text()} ${message.location().url}`);
-    });
+    ({ context, page, consoleErrors } = await openPage(browser));
   });
   afterEach(async () => {
     await context?.close();
   });
 
-  const onConsentPage = (url: URL) => url.pathname === '/oauth2/authorize';
-  const onAppPage = (path: string) => (url: URL) => url.origin === example.url && url.pathname === path;
+  const onAppPage = (path: string) => onExamplePage(example.url, path);
 
   async function openConsentPage(): Promise<void> {
     await page.goto(`${example.url}/`);

@@ -1,5 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { CHROMIUM_PATH, HAS_BROWSER, launchWithExample, REQUIRE_BROWSER, resultPath, serverInternals } from './support';
+import {
+  CHROMIUM_PATH,
+  HAS_BROWSER,
+  launchWithExample,
+  onAppPage as onExamplePage,
+  onConsentPage,
+  openPage,
+  REQUIRE_BROWSER,
+  resultPath,
+  serverInternals,
+} from './support';
 import { startExample, type RunningExample } from '../../example-app/server';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
 import { DEMO_CLIENT } from '../../lib/emulator';
@@ -165,16 +175,8 @@ describeBrowser(`implicit grant in Chromium: /spa (${runInBrowser ? CHROMIUM_PAT
   });
 
   beforeEach(async () => {
-    context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 760 } });
-    page = await context.newPage();
-    consoleErrors = [];
+    ({ context, page, consoleErrors } = await openPage(browser));
     apiCalls = [];
-    // CSP violations (a blocked script) and module errors show up as console errors or page errors.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
-        consoleErrors.push(`${message.text()} ${message.location().url}`);
-    });
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/me') apiCalls.push(request.method());
     });
@@ -183,8 +185,7 @@ describeBrowser(`implicit grant in Chromium: /spa (${runInBrowser ? CHROMIUM_PAT
     await context?.close();
   });
 
-  const onConsentPage = (url: URL) => url.pathname === '/oauth2/authorize';
-  const onAppPage = (path: string) => (url: URL) => url.origin === example.url && url.pathname === path;
+  const onAppPage = (path: string) => onExamplePage(example.url, path);
 
   async function openConsentPage(): Promise<void> {
     await page.goto(`${example.url}/spa`);

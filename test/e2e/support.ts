@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningExample } from '../../example-app/server';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -78,6 +78,31 @@ export async function launchWithExample(sessionSecret: string): Promise<{ browse
   ]);
   throw launched.status === 'rejected' ? launched.reason : (started as PromiseRejectedResult).reason;
 }
+
+/**
+ * A fresh browser context and page whose console errors and page errors (CSP violations, module errors) are
+ * collected; the emulator's missing favicon is not the app's error.
+ */
+export async function openPage(
+  browser: Browser,
+): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }> {
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 760 } });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+      consoleErrors.push(`${message.text()} ${message.location().url}`);
+  });
+  page.on('pageerror', (err) => consoleErrors.push(err.message));
+  return { context, page, consoleErrors };
+}
+
+/** URL predicates for page.waitForURL: the emulator's consent page, and a page of the app. */
+export const onConsentPage = (url: URL): boolean => url.pathname === '/oauth2/authorize';
+export const onAppPage =
+  (origin: string, path: string) =>
+  (url: URL): boolean =>
+    url.origin === origin && url.pathname === path;
 
 /** Sets the cookies a response sends and replays them, like a browser on one host (cookies ignore the port). */
 export class CookieAgent {
