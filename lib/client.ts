@@ -291,7 +291,7 @@ export class MiAccountClient {
       });
     } catch (err) {
       if (err instanceof MissingIdentifierError)
-        throw new MiAccountResponseError({ step: 'open api', hint: err.message });
+        throw new MiAccountResponseError({ step: 'open api', hint: err.message, cause: err });
       throw err;
     }
   }
