@@ -47,7 +47,10 @@ export interface ImplicitAuthorizeOptions {
   clientID: string | number;
   /** Absolute callback URL, registered on the Mi developer console. Sent as given. */
   redirectURI: string;
-  /** Scope names or numeric IDs; default `['profile']`. An empty list sends no `scope` (Mi's default). */
+  /**
+   * Scope names or numeric IDs; default `['profile', 'openid']`, what `MiAccountTokenStrategy` needs to identify the
+   * user by openId. An empty list sends no `scope` (Mi then grants the basic scopes).
+   */
   scope?: string | number | ReadonlyArray<string | number>;
   /** Your own CSRF state; default 32 random bytes from `crypto.getRandomValues`, base64url. */
   state?: string;
@@ -168,7 +171,8 @@ export class MiImplicitGrantError extends MiAccountError {
 export function buildImplicitAuthorizeUrl(options: ImplicitAuthorizeOptions): ImplicitAuthorizeRequest {
   const clientID = normalizeClientID(options.clientID);
   const redirectURI = normalizeRedirectURI(options.redirectURI);
-  const scopes = normalizeScopes(options.scope === undefined ? ['profile'] : options.scope);
+  // The token strategy identifies users by openId: the default asks for it, so the two defaults work together.
+  const scopes = normalizeScopes(options.scope === undefined ? ['profile', 'openid'] : options.scope);
   const state = options.state === undefined ? randomState() : options.state;
   if (typeof state !== 'string' || state.trim() === '') {
     throw new TypeError(

@@ -28,7 +28,11 @@ export interface MiAccountClientOptions {
   openApiURL?: string;
   /** Milliseconds per HTTP call, headers and body included. Default 10000. */
   timeout?: number;
-  /** MAC-sign Open API calls. Default true. */
+  /**
+   * MAC-sign Open API calls. Default (unset): sign, and if Mi Account refuses a signature (96012) that the same
+   * call passes unsigned, stop signing and emit one `MI_ACCOUNT_MAC_REFUSED` warning. `true`: always sign and fail
+   * on 96012. `false`: never sign (Mi Account accepts unsigned calls, as Xiaomi's own SDKs make them).
+   */
   signRequests?: boolean;
   /** Largest response body accepted. Default 1 MiB. */
   maxResponseBytes?: number;
@@ -76,11 +80,16 @@ export class MiAccountClient {
   readonly openApiURL: string;
   /** Milliseconds per HTTP call. */
   readonly timeout: number;
-  /** Whether Open API calls are MAC-signed. */
-  readonly signRequests: boolean;
+  /** Whether Open API calls are MAC-signed now: false once Mi Account refused our signatures (see the option). */
+  get signRequests(): boolean {
+    return this.#signing;
+  }
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
   readonly #clientSecret: string | undefined;
+  #signing: boolean;
+  // Set by the developer: no unsigned retry behind their back.
+  readonly #signingPinned: boolean;
   readonly #tokenEndpoint: Endpoint;
   readonly #openApiBase: Endpoint;
   // Parsed Open API endpoints by path: each path is parsed once, not once per call.
@@ -106,7 +115,8 @@ export class MiAccountClient {
     this.openApiURL = (options.openApiURL ?? DEFAULT_OPEN_API_URL).replace(/\/+$/, '');
     this.#openApiBase = checkUrl(this.openApiURL, 'openApiURL');
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
-    this.signRequests = options.signRequests ?? true;
+    this.#signing = options.signRequests ?? true;
+    this.#signingPinned = options.signRequests !== undefined;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
@@ -166,8 +176,41 @@ export class MiAccountClient {
       clientId: this.clientID,
       token: credentials.accessToken,
     };
+    if (!this.#signing) return this.#openApiRequest(path, endpoint, query, credentials, false);
+    try {
+      return await this.#openApiRequest(path, endpoint, query, credentials, true);
+    } catch (err) {
+      // Only a refused signature is retried: Mi accepts unsigned calls, and our canonical string may differ from its.
+      if (this.#signingPinned || !(err instanceof MiAccountError) || err.code !== 96012) throw err;
+      const result = await this.#openApiRequest(path, endpoint, query, credentials, false);
+      this.#stopSigning(path);
+      return result;
+    }
+  }
+
+  /** Stops signing after Mi refused a signature that it accepted unsigned, and says so once. */
+  #stopSigning(path: string): void {
+    if (!this.#signing) return;
+    this.#signing = false;
+    process.emitWarning(
+      `Mi Account refused a MAC-signed Open API call (96012 on ${path}) and accepted the same call unsigned, so this ` +
+        "client now sends Open API calls unsigned, as Xiaomi's own SDKs do. Either Mi Account checks signatures " +
+        'differently from this library, or the mac_key was wrong. Set signRequests: false to send unsigned calls ' +
+        'from the start (no warning), or signRequests: true to always sign and fail on 96012 instead.',
+      { type: 'MiAccountWarning', code: 'MI_ACCOUNT_MAC_REFUSED' },
+    );
+  }
+
+  /** One HTTP request to an Open API path, MAC-signed or not. */
+  async #openApiRequest(
+    path: string,
+    endpoint: Endpoint,
+    query: Record<string, string>,
+    credentials: MiAccountCredentials,
+    sign: boolean,
+  ): Promise<{ data: Record<string, unknown>; text: string }> {
     const headers: Record<string, string> = {};
-    if (this.signRequests) {
+    if (sign) {
       if (!credentials.macKey) {
         throw new MiAccountError({
           step: 'open api',
@@ -248,7 +291,7 @@ export class MiAccountClient {
       });
     } catch (err) {
       if (err instanceof MissingIdentifierError)
-        throw new MiAccountResponseError({ step: 'open api', hint: err.message });
+        throw new MiAccountResponseError({ step: 'open api', hint: err.message, cause: err });
       throw err;
     }
   }

@@ -67,7 +67,10 @@ export interface MiAccountStrategyOptionsBase {
   profileIdentifier?: ProfileIdentifier;
   /** When true, a failing optional data call (phone/email, openid) fails the login. Default false. */
   strictProfile?: boolean;
-  /** MAC-sign Open API calls. Default true. */
+  /**
+   * MAC-sign Open API calls. Default: sign, and stop signing with one `MI_ACCOUNT_MAC_REFUSED` warning if Mi Account
+   * refuses a signature (96012) that it accepts unsigned. `true`: always sign; `false`: never sign.
+   */
   signRequests?: boolean;
   /** Milliseconds per HTTP call to Mi Account. Default 10000. */
   timeout?: number;

@@ -3,7 +3,7 @@ import { Strategy } from 'passport-strategy';
 import { MiAccountClient } from './client';
 import { MiAccountError } from './errors';
 import { parseMacAuthorizationHeader } from './mac';
-import type { MiAccountProfile, ProfileIdentifier } from './profile';
+import { MissingIdentifierError, type MiAccountProfile, type ProfileIdentifier } from './profile';
 import { isRecord } from './response';
 import { normalizeScopes } from './scopes';
 import type { MiAccountDoneCallback } from './strategy';
@@ -55,6 +55,14 @@ export interface MiAccountTokenStrategyOptions {
 }
 
 const MAX_TOKEN_LENGTH = 4096;
+
+function missingIdentifierHint(identifier: ProfileIdentifier): string {
+  return identifier === 'openId'
+    ? 'The Mi Account token gives no openId: request scope ["profile", "openid"] when obtaining it (the default of ' +
+        "buildImplicitAuthorizeUrl), or set profileIdentifier: 'unionId' on MiAccountTokenStrategy"
+    : 'The Mi Account token gives no unionId: request the profile scope when obtaining it, or set ' +
+        "profileIdentifier: 'openId' on MiAccountTokenStrategy";
+}
 const REJECTED_CODES = new Set([96007, 96008, 96012]);
 
 interface CacheEntry {
@@ -133,6 +141,10 @@ export class MiAccountTokenStrategy extends Strategy {
         process.nextTick(() => {
           if (err instanceof MiAccountError && err.code !== undefined && REJECTED_CODES.has(err.code)) {
             return this.fail({ message: err.message, code: err.code }, 401);
+          }
+          // A valid token without the scope that profile.id needs is the client app's configuration, not a 500.
+          if (err instanceof MiAccountError && err.cause instanceof MissingIdentifierError) {
+            return this.fail({ message: missingIdentifierHint(err.cause.identifier) }, 403);
           }
           this.error(err as Error);
         }),

@@ -64,7 +64,7 @@ describe('buildImplicitAuthorizeUrl', () => {
       ['response_type', 'token'],
       ['client_id', CLIENT_ID],
       ['redirect_uri', REDIRECT],
-      ['scope', '1'],
+      ['scope', '1 3'],
       ['state', STATE],
     ]);
     expect(parsed.hash).toBe('');
@@ -162,7 +162,7 @@ describe('buildImplicitAuthorizeUrl', () => {
       ['response_type', 'token'],
       ['client_id', CLIENT_ID],
       ['redirect_uri', REDIRECT],
-      ['scope', '1'],
+      ['scope', '1 3'],
       ['state', STATE],
     ]);
   });

@@ -163,6 +163,8 @@ export function handleAuthorizeGet(
   });
   const page = consentPage({
     clientID: checked.request.client.id,
+    appName: checked.request.client.name,
+    appIcon: checked.request.client.icon,
     granted: checked.request.granted,
     dropped: checked.request.dropped,
     users: config.userList,

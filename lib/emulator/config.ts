@@ -1,4 +1,4 @@
-import { compileRedirectUris, type RedirectUriMatcher } from '../redirect-uri';
+import { compileRegisteredUris, type RegisteredUris } from './redirect-match';
 import type { MiEmulatorOptions, MiEmulatorUser } from './types';
 
 /**
@@ -10,8 +10,12 @@ import type { MiEmulatorOptions, MiEmulatorUser } from './types';
 export interface ClientRecord {
   readonly id: string;
   readonly secret: string;
-  readonly redirectUris: RedirectUriMatcher;
+  readonly redirectUris: RegisteredUris;
   readonly sensitiveScopes: boolean;
+  /** Shown on the consent page instead of the App ID, as Mi shows the app's name. */
+  readonly name: string | undefined;
+  /** URL of the app's icon on the consent page. */
+  readonly icon: string | undefined;
 }
 
 /**
@@ -29,7 +33,7 @@ export interface UserRecord extends MiEmulatorUser {
  *
  * @example
  * const config: EmulatorConfig = normalizeOptions({ clients: [DEMO_CLIENT], users: DEMO_USERS });
- * config.strictMac // true
+ * config.strictMac // false
  */
 export interface EmulatorConfig {
   readonly clients: ReadonlyMap<string, ClientRecord>;
@@ -55,6 +59,14 @@ function nonNegative(value: number | undefined, name: string, fallback: number):
   return value;
 }
 
+function optionalText(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '' || value.length > 2048) {
+    throw new TypeError(`Mi Account emulator: ${name} must be a non-empty string`);
+  }
+  return value.trim();
+}
+
 /**
  * Checks the options and applies defaults; throws a TypeError naming the first problem.
  *
@@ -78,8 +90,10 @@ export function normalizeOptions(options: MiEmulatorOptions): EmulatorConfig {
     clients.set(id, {
       id,
       secret: client.clientSecret,
-      redirectUris: compileRedirectUris(client.redirectURIs),
+      redirectUris: compileRegisteredUris(client.redirectURIs),
       sensitiveScopes: client.sensitiveScopes === true,
+      name: optionalText(client.name, `client ${id} name`),
+      icon: optionalText(client.icon, `client ${id} icon`),
     });
   }
   const users = new Map<string, UserRecord>();
@@ -106,7 +120,7 @@ export function normalizeOptions(options: MiEmulatorOptions): EmulatorConfig {
     userList: [...users.values()],
     autoApprove,
     latencyMs: nonNegative(options.latencyMs, 'latencyMs', 0),
-    strictMac: options.strictMac !== false,
+    strictMac: options.strictMac === true,
     standardTokenResponse: options.standardTokenResponse === true,
     now,
     codeTtlMs: nonNegative(options.codeTtlMs, 'codeTtlMs', DEFAULT_CODE_TTL_MS),

@@ -26,6 +26,7 @@ const STYLE = `
   legend { font-weight: 600; padding: 0 .25rem; }
   label { display: flex; align-items: center; gap: .5rem; padding: .4rem 0; cursor: pointer; }
   label img { width: 32px; height: 32px; border-radius: 50%; }
+  .app-icon { display: block; width: 64px; height: 64px; border-radius: 14px; margin-bottom: .75rem; }
   input[type=radio] { width: 1.1rem; height: 1.1rem; accent-color: #b34400; }
   .actions { display: flex; gap: .75rem; margin-top: 1.25rem; }
   button { font: inherit; font-weight: 600; padding: .6rem 1.4rem; border-radius: 8px; border: 2px solid #b34400; cursor: pointer; }
@@ -74,6 +75,10 @@ function listInWords(items: readonly string[]): string {
  */
 export interface ConsentPageInput {
   readonly clientID: string;
+  /** The app's display name; the page names the App ID without one. */
+  readonly appName?: string;
+  /** URL of the app's icon. */
+  readonly appIcon?: string;
   /** Scope IDs that will be granted. */
   readonly granted: readonly string[];
   /** Requested scope IDs this app may not have (phone/email without the privacy review). */
@@ -91,7 +96,8 @@ export interface ConsentPageInput {
  * send(res, 200, 'text/html; charset=utf-8', consentPage({ clientID, granted: ['1'], dropped: [], users, hidden }), HTML_HEADERS);
  */
 export function consentPage(input: ConsentPageInput): string {
-  const app = `app ${escapeHtml(input.clientID)}`;
+  const app = input.appName === undefined ? `app ${escapeHtml(input.clientID)}` : escapeHtml(input.appName);
+  const icon = input.appIcon === undefined ? '' : `<img class="app-icon" src="${escapeHtml(input.appIcon)}" alt="">\n`;
   const heading =
     input.granted.length === 0
       ? `Sign in to ${app} with your Mi Account`
@@ -119,8 +125,8 @@ export function consentPage(input: ConsentPageInput): string {
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
   return layout(
-    `Sign in with Mi Account — app ${input.clientID}`,
-    `<h1>${heading}</h1>
+    `Sign in with Mi Account — ${input.appName ?? `app ${input.clientID}`}`,
+    `${icon}<h1>${heading}</h1>
 ${scopeList}
 ${dropped}
 <form method="post" action="/oauth2/authorize">

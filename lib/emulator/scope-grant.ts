@@ -27,6 +27,14 @@ const SCOPE_WORDS: Readonly<Record<string, { short: string; long: string }>> = {
 };
 
 /**
+ * What Mi grants when the authorization request names no scope (protocol §7): profile (1) and openId (3).
+ *
+ * @example
+ * grantScopes(undefined, false).granted // ['1', '3']
+ */
+export const BASIC_SCOPES: readonly string[] = Object.freeze([MiScopes.profile, MiScopes.openid]);
+
+/**
  * The outcome of reading the `scope` parameter of an authorization request.
  *
  * @example
@@ -44,8 +52,10 @@ export type ScopeRequest =
 /**
  * Reads space-separated numeric scope IDs and decides the grant: every known scope, except phone (4)
  * and email (6) for a client without the privacy review, which are dropped silently (as Xiaomi does).
+ * No scope (absent or blank) gets the basic scopes 1 and 3, as Xiaomi's own demos rely on.
  *
  * @example
+ * grantScopes(undefined, false) // { ok: true, requested: ['1', '3'], granted: ['1', '3'], dropped: [] }
  * grantScopes('1 3 6', false) // { ok: true, requested: ['1', '3', '6'], granted: ['1', '3'], dropped: ['6'] }
  * grantScopes('profile', true) // { ok: false, reason: 'scope "profile" is not a numeric scope ID' }
  */
@@ -59,6 +69,7 @@ export function grantScopes(scope: string | undefined, sensitiveAllowed: boolean
     if (!SCOPE_WORDS[item]) return { ok: false, reason: `scope ${item} is unknown` };
     if (!requested.includes(item)) requested.push(item);
   }
+  if (requested.length === 0) requested.push(...BASIC_SCOPES);
   const granted = requested.filter((id) => sensitiveAllowed || !SENSITIVE_SCOPES.has(id));
   const dropped = requested.filter((id) => !granted.includes(id));
   return { ok: true, requested, granted, dropped };

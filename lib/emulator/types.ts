@@ -38,6 +38,10 @@ export interface MiEmulatorClient {
   readonly redirectURIs: string | readonly string[];
   /** Whether the app passed Xiaomi's privacy review for phone (4) and email (6); default false. */
   readonly sensitiveScopes?: boolean;
+  /** The app's display name, shown on the consent page as Mi shows it; default: the App ID. */
+  readonly name?: string;
+  /** URL of the app's icon, shown next to its name on the consent page. */
+  readonly icon?: string;
 }
 
 /**
@@ -80,7 +84,10 @@ export interface MiEmulatorOptions {
   readonly autoApprove?: string | number;
   /** Milliseconds added before every response. */
   readonly latencyMs?: number;
-  /** Default true: Open API calls need a valid MAC Authorization header (a header that is present is always checked). */
+  /**
+   * Default false, as the real service: Open API calls without an Authorization header are accepted, and a MAC
+   * that is sent is always verified. true: every Open API call needs a valid MAC (the emulator's default before 0.2).
+   */
   readonly strictMac?: boolean;
   /** Default false; true → token endpoint answers plain RFC 6749 JSON (no `&&&START&&&`, string errors, HTTP 400). */
   readonly standardTokenResponse?: boolean;

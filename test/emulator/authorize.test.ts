@@ -79,9 +79,29 @@ describe('consent page', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
-  it('says "sign in" when no scope is requested', async () => {
-    const html = await (await authorizeGet(emulator, { ...REQUEST, scope: '' })).text();
-    expect(html).toContain(`<h1>Sign in to app ${CLIENT.clientID} with your Mi Account</h1>`);
+  it('says "sign in" when every requested scope is unavailable to the app', async () => {
+    const html = await (
+      await authorizeGet(emulator, { ...REQUEST, client_id: PLAIN_CLIENT.clientID, scope: '6' })
+    ).text();
+    expect(html).toContain(`<h1>Sign in to app ${PLAIN_CLIENT.clientID} with your Mi Account</h1>`);
+  });
+
+  it('asks for profile and openId when the request has no scope parameter', async () => {
+    const { scope: _omitted, ...rest } = REQUEST;
+    const html = await (await authorizeGet(emulator, rest)).text();
+    expect(html).toContain(`<h1>Allow app ${CLIENT.clientID} to access your profile and openId?</h1>`);
+  });
+
+  it('shows the app by its display name and icon, as Mi does, when the client has them', async () => {
+    await emulator.close();
+    emulator = await start({
+      clients: [{ ...CLIENT, name: 'Tea & Co <Shop>', icon: 'https://cdn.example.com/tea.png?s=64&x=1' }],
+    });
+    const html = await (await authorizeGet(emulator, { ...REQUEST, scope: '1' })).text();
+    expect(html).toContain('<h1>Allow Tea &amp; Co &lt;Shop&gt; to access your profile?</h1>');
+    expect(html).toContain('<title>Sign in with Mi Account — Tea &amp; Co &lt;Shop&gt;</title>');
+    expect(html).toContain('<img class="app-icon" src="https://cdn.example.com/tea.png?s=64&amp;x=1" alt="">');
+    expect(html).not.toContain(`app ${CLIENT.clientID}`);
   });
 
   it('mentions phone and email as unavailable to an app without the privacy review', async () => {
@@ -294,9 +314,24 @@ describe('granted scopes', () => {
     expect(body.code).toBe(96007);
   });
 
-  it('grants nothing when nothing is asked', async () => {
+  it('grants the basic scopes 1 and 3 for a blank scope', async () => {
     const tokens = await login(emulator, { scope: '' });
-    expect(tokens.scope).toBe('');
+    expect(tokens.scope).toBe('1 3');
+  });
+
+  it('grants scopes 1 and 3 without a scope parameter, and the token reads /user/profile (protocol §7)', async () => {
+    await emulator.close();
+    emulator = await start({ autoApprove: 'u2' });
+    const { scope: _omitted, ...rest } = REQUEST;
+    const res = await authorizeGet(emulator, rest);
+    const code = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const reply = await tokenRequest(emulator, codeParams(code));
+    expect(reply.json.scope).toBe('1 3');
+    const profile = await openApi(emulator, '/user/profile', {
+      token: String(reply.json.access_token),
+      macKey: String(reply.json.mac_key),
+    });
+    expect(profile.body).toMatchObject({ result: 'ok', data: { miliaoNick: '李小米' } });
   });
 
   it('de-duplicates repeated scope IDs', async () => {

@@ -1,5 +1,82 @@
+import fc from 'fast-check';
 import { macAuthorizationHeader, signMac } from '../../lib/mac';
-import { hostWithoutPort, verifyMac, type MacRequest } from '../../lib/emulator/mac-verify';
+import {
+  expectedMac,
+  hostWithoutPort,
+  readings,
+  readMacHeader,
+  verifyMac,
+  type MacRequest,
+} from '../../lib/emulator/mac-verify';
+
+// Protocol §6 test vector, as documented (with the host misspelled as Xiaomi's page did).
+const VECTOR = {
+  macKey: 'ORhx44qK6Alqf8vt2rGB5f-oPq0',
+  nonce: '2870867952176701445:23282360',
+  method: 'GET',
+  host: 'open.account.xiamomi.com',
+  path: '/user/profile',
+  query: {
+    clientId: '179887661252608',
+    token: 'eJxjYGAQydknLLCFsVyIR-DxSqdTnQFGfX4yDAwMjAzxQJIheJfnRTDtvAhMM8SE_2FgWDw7Rg3MYzdUMFIwVjABMplzE5MBClYRuw',
+  },
+};
+
+describe('the documented MAC test vector pins both implementations', () => {
+  it('the emulator computes 9uvros2WcjMaJ3pH25eQZU9p5pA= with the misspelled host', () => {
+    expect(expectedMac(VECTOR)).toBe('9uvros2WcjMaJ3pH25eQZU9p5pA=');
+  });
+
+  it('the emulator computes vLXZ8fqoGPik4yqDj2XP2Mbd+is= with the correctly spelled host', () => {
+    expect(expectedMac({ ...VECTOR, host: 'open.account.xiaomi.com' })).toBe('vLXZ8fqoGPik4yqDj2XP2Mbd+is=');
+  });
+
+  it('the library signs the same vector the same way', () => {
+    expect(signMac(VECTOR)).toBe('9uvros2WcjMaJ3pH25eQZU9p5pA=');
+    expect(signMac({ ...VECTOR, host: 'open.account.xiaomi.com' })).toBe('vLXZ8fqoGPik4yqDj2XP2Mbd+is=');
+  });
+
+  it('the library and the emulator agree on any request (two independent implementations)', () => {
+    const text = fc.string({ minLength: 0, maxLength: 20 });
+    fc.assert(
+      fc.property(
+        fc.record({
+          macKey: fc.string({ minLength: 1, maxLength: 30 }),
+          nonce: text,
+          method: fc.constantFrom('GET', 'get', 'Post'),
+          host: fc.domain(),
+          path: text.map((p) => `/${p}`),
+          query: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), text, { maxKeys: 5 }),
+        }),
+        (input) => {
+          expect(expectedMac(input)).toBe(signMac(input));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('readMacHeader and readings', () => {
+  it('keeps the values as sent', () => {
+    expect(readMacHeader('MAC access_token="a%2Bb", nonce="1:2",mac="m%3D"')).toEqual({
+      access_token: 'a%2Bb',
+      nonce: '1:2',
+      mac: 'm%3D',
+    });
+  });
+
+  it('refuses another scheme and a repeated name', () => {
+    expect(readMacHeader('Bearer x')).toBeUndefined();
+    expect(readMacHeader('MAC access_token="a", access_token="b"')).toBeUndefined();
+  });
+
+  it('reads a value raw and percent-decoded; malformed encoding stays raw', () => {
+    expect(readings('1%3A2')).toEqual(['1%3A2', '1:2']);
+    expect(readings('1:2')).toEqual(['1:2']);
+    expect(readings('100%')).toEqual(['100%']);
+  });
+});
 
 const NOW = 23282360 * 60000;
 const QUERY = { clientId: '179887661252608', token: 'tok' };
@@ -68,6 +145,40 @@ describe('verifyMac', () => {
       ok: false,
       reason: 'the nonce was already used (replay)',
     });
+  });
+
+  it('accepts an access token holding a literal "%41", sent raw or encoded', () => {
+    const token = 'tok%41';
+    const query = { clientId: '179887661252608', token };
+    const nonce = '2870867952176701445:23282360';
+    const mac = expectedMac({
+      macKey: 'key',
+      nonce,
+      method: 'GET',
+      host: 'open.account.xiaomi.com',
+      path: '/user/profile',
+      query,
+    });
+    for (const sent of [token, encodeURIComponent(token)]) {
+      const authorization = `MAC access_token="${sent}", nonce="${nonce}",mac="${mac}"`;
+      expect(verifyMac(request({ authorization, accessToken: token, query }))).toEqual({ ok: true });
+    }
+  });
+
+  it('claims the decoded nonce, so raw and encoded forms of one nonce are one nonce', () => {
+    const claimed: string[] = [];
+    const nonce = '2870867952176701445:23282360';
+    const mac = signMac({
+      macKey: 'key',
+      nonce,
+      method: 'GET',
+      host: 'open.account.xiaomi.com',
+      path: '/user/profile',
+      query: QUERY,
+    });
+    const authorization = `MAC access_token="tok", nonce="${encodeURIComponent(nonce)}",mac="${mac}"`;
+    verifyMac(request({ authorization, claimNonce: (n) => claimed.push(n) > 0 }));
+    expect(claimed).toEqual([nonce]);
   });
 
   it('accepts the int64 extremes and refuses beyond', () => {

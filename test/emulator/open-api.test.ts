@@ -1,4 +1,4 @@
-import { createNonce, macAuthorizationHeader } from '../../lib/mac';
+import { createNonce, macAuthorizationHeader, signMac } from '../../lib/mac';
 import type { MiEmulator } from '../../lib/emulator';
 import { CLIENT, FakeClock, login, openApi, PLAIN_CLIENT, start, type OpenApiCall, type Tokens } from './helpers';
 
@@ -156,8 +156,51 @@ describe('MAC signature', () => {
     expect((await call('/user/profile', tokens, { extraQuery: { lang: 'en', empty: '' } })).body.result).toBe('ok');
   });
 
-  it('refuses a call without Authorization header with 96012', async () => {
-    expect((await call('/user/profile', tokens, { authorization: null })).body.code).toBe(96012);
+  it('accepts a call without Authorization header by default, as the real service does', async () => {
+    expect((await call('/user/profile', tokens, { authorization: null })).body.result).toBe('ok');
+  });
+
+  it.each([
+    [false, false, false],
+    [true, false, false],
+    [false, true, false],
+    [false, false, true],
+    [true, true, false],
+    [true, false, true],
+    [false, true, true],
+    [true, true, true],
+  ])(
+    'accepts access_token encoded=%p, nonce encoded=%p, mac encoded=%p',
+    async (encodeToken, encodeNonce, encodeMac) => {
+      const token = tokens.access_token;
+      const nonce = createNonce(clock.ms);
+      const mac = signMac({
+        macKey: tokens.mac_key,
+        nonce,
+        method: 'GET',
+        host: '127.0.0.1',
+        path: '/user/profile',
+        query: { clientId: CLIENT.clientID, token },
+      });
+      const value = (text: string, encode: boolean): string => (encode ? encodeURIComponent(text) : text);
+      const authorization = `MAC access_token="${value(token, encodeToken)}", nonce="${value(nonce, encodeNonce)}",mac="${value(mac, encodeMac)}"`;
+      expect((await call('/user/profile', tokens, { authorization })).body.result).toBe('ok');
+    },
+  );
+
+  it('counts a nonce sent raw and then percent-encoded as a replay', async () => {
+    const nonce = createNonce(clock.ms);
+    expect((await call('/user/profile', tokens, { nonce })).body.result).toBe('ok');
+    const mac = signMac({
+      macKey: tokens.mac_key,
+      nonce,
+      method: 'GET',
+      host: '127.0.0.1',
+      path: '/user/profile',
+      query: { clientId: CLIENT.clientID, token: tokens.access_token },
+    });
+    const authorization = `MAC access_token="${tokens.access_token}", nonce="${encodeURIComponent(nonce)}",mac="${mac}"`;
+    expect((await call('/user/profile', tokens, { authorization })).body.code).toBe(96012);
   });
 
   it('refuses a wrong mac_key with 96012', async () => {
@@ -228,11 +271,14 @@ describe('MAC signature', () => {
     );
   });
 
-  it('with strictMac false accepts unsigned calls but still checks a header that is present', async () => {
+  it('with strictMac true refuses a call without Authorization header with 96012 (the pre-0.2 default)', async () => {
     await emulator.close();
-    emulator = await start({ now: clock.now, strictMac: false });
+    emulator = await start({ now: clock.now, strictMac: true });
     tokens = await login(emulator, { scope: '1' });
-    expect((await call('/user/profile', tokens, { authorization: null })).body.result).toBe('ok');
+    const unsigned = await call('/user/profile', tokens, { authorization: null });
+    expect(unsigned.body.code).toBe(96012);
+    expect(unsigned.body.description).toMatch(/missing or is not a MAC header/);
+    expect((await call('/user/profile', tokens)).body.result).toBe('ok');
     expect((await call('/user/profile', tokens, { macKey: 'wrong' })).body.code).toBe(96012);
   });
 });

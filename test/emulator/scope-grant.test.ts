@@ -19,9 +19,11 @@ describe('grantScopes', () => {
     });
   });
 
-  it('treats an absent or empty scope as an empty grant', () => {
-    expect(grantScopes(undefined, false)).toEqual({ ok: true, requested: [], granted: [], dropped: [] });
-    expect(grantScopes('  ', false)).toEqual({ ok: true, requested: [], granted: [], dropped: [] });
+  it('grants the basic scopes 1 and 3 for an absent or blank scope (protocol §7)', () => {
+    const basic = { ok: true, requested: ['1', '3'], granted: ['1', '3'], dropped: [] };
+    expect(grantScopes(undefined, false)).toEqual(basic);
+    expect(grantScopes('', false)).toEqual(basic);
+    expect(grantScopes('  ', false)).toEqual(basic);
   });
 
   it.each(['profile', '1,3', '-1', '0', '01', '1e3', '12345678901'])('refuses the malformed scope "%s"', (scope) => {

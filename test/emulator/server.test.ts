@@ -191,6 +191,16 @@ describe('options', () => {
       /Invalid registered redirect URI/,
     ],
     ['no clientSecret', { clients: [{ ...PLAIN_CLIENT, clientSecret: '' }], users: USERS }, /clientSecret/],
+    [
+      'a blank client name',
+      { clients: [{ ...PLAIN_CLIENT, name: ' ' }], users: USERS },
+      /name must be a non-empty string/,
+    ],
+    [
+      'an empty client icon',
+      { clients: [{ ...PLAIN_CLIENT, icon: '' }], users: USERS },
+      /icon must be a non-empty string/,
+    ],
     ['a negative latency', { clients: [CLIENT], users: USERS, latencyMs: -1 }, /latencyMs/],
     ['a port out of range', { clients: [CLIENT], users: USERS, port: 70000 }, /port/],
   ])('rejects %s', async (_what, options, message) => {

@@ -22,6 +22,8 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
       clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8765/spa' }],
       users: USERS,
       autoApprove: '1001',
+      // The wrong-mac_key test needs a server that also refuses the unsigned retry.
+      strictMac: true,
     });
   });
   afterAll(() => emulator.close());
