@@ -55,7 +55,8 @@ export function profileLoaded<T extends (err?: unknown, profile?: MiAccountProfi
 ): T {
   if (!loginObserved()) return done;
   return ((err?: unknown, profile?: MiAccountProfile) => {
-    if (profile) publishLogin(req, strategy, 'profile', { scope: profile.scopes, warnings: profile.warnings?.length ?? 0 });
+    if (profile)
+      publishLogin(req, strategy, 'profile', { scope: profile.scopes, warnings: profile.warnings?.length ?? 0 });
     done(err, profile);
   }) as T;
 }
