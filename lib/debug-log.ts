@@ -5,6 +5,13 @@ import type { MiAccountLoginEvent, MiAccountRequestContext } from './trace';
 /** The `debug` namespace of this library: `DEBUG=passport-mi-account node app.js`. */
 export const MI_ACCOUNT_DEBUG_NAMESPACE = 'passport-mi-account';
 
+/** What the log needs of a `debug` logger; declared here so the shipped types do not need `@types/debug`. */
+export interface DebugLogger {
+  (formatter: string, ...args: unknown[]): void;
+  /** Whether `DEBUG` enables this namespace. */
+  readonly enabled: boolean;
+}
+
 /** The two channels the log reads (the request tracing channel's `asyncEnd`, and the login channel). */
 interface LoggedChannels {
   readonly asyncEnd: Channel;
@@ -17,7 +24,7 @@ interface LoggedChannels {
 export function attachDebugLog(
   requests: LoggedChannels,
   logins: Channel,
-  log: createDebug.Debugger = createDebug(MI_ACCOUNT_DEBUG_NAMESPACE),
+  log: DebugLogger = createDebug(MI_ACCOUNT_DEBUG_NAMESPACE),
 ): () => void {
   if (!log.enabled) return () => undefined;
   const onRequest = (message: unknown) => log('%s', formatRequest(message as MiAccountRequestContext));
