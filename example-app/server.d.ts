@@ -10,7 +10,7 @@ export interface StartExampleOptions {
   host?: string;
   /** Default process.env. */
   env?: Record<string, string | undefined>;
-  /** Banner lines; default console.log. */
+  /** Banner lines and, when DEBUG names passport-mi-account, one timing line per login; default console.log. */
   log?: (line: string) => void;
   /** Warnings and server-side error logs; default console.warn. */
   warn?: (...args: unknown[]) => void;

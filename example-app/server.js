@@ -3,6 +3,7 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 const { createApp } = require('./app');
+const { debugEnabled, printLoginTimings } = require('./timings');
 // In your app: require('passport-mi-account/emulator'). The example uses the local build.
 const { startMiAccountEmulator, DEMO_CLIENT, DEMO_USERS } = require('../dist/emulator');
 
@@ -67,6 +68,9 @@ async function startExample({
       );
     }
 
+    // DEBUG=passport-mi-account: the library logs every call to Mi Account; the example adds a timing line per login.
+    if (debugEnabled(env)) cleanups.push(printLoginTimings(log));
+
     const app = createApp({
       clientID: backend.clientID,
       clientSecret: backend.clientSecret,
@@ -95,6 +99,9 @@ async function startExample({
       );
     }
     log(`  sessions:      ${sessionsNote}`);
+    log(
+      `  timings:       ${debugEnabled(env) ? 'printed per login, and every call to Mi Account logged (DEBUG)' : 'set DEBUG=passport-mi-account to print them'}`,
+    );
     log('');
     return { url, port: actualPort, server, app, emulator: backend.emulator, close };
   } catch (err) {

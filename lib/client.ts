@@ -1,9 +1,10 @@
 import { MiAccountError, MiAccountResponseError, MiAccountStep } from './errors';
-import { Endpoint, httpRequest, parseEndpoint } from './http';
+import { Endpoint, HttpRequest, HttpResponse, httpRequest, parseEndpoint } from './http';
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
 import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
 import { normalizeScopes, parseGrantedScopes } from './scopes';
+import { traceRequest } from './trace';
 
 /** Mi Account's authorization page, where the browser is sent to sign in and consent. */
 export const DEFAULT_AUTHORIZATION_URL = 'https://account.xiaomi.com/oauth2/authorize';
@@ -230,7 +231,7 @@ export class MiAccountClient {
       headers.authorization = macAuthorizationHeader(credentials.accessToken, nonce, mac);
     }
     const secrets = [this.#clientSecret, credentials.accessToken, credentials.macKey];
-    const response = await httpRequest({
+    const request: HttpRequest = {
       endpoint,
       query,
       method: 'GET',
@@ -239,15 +240,27 @@ export class MiAccountClient {
       timeoutMs: this.timeout,
       maxBytes: this.maxResponseBytes,
       secrets,
+    };
+    return this.#send(request, (response) => {
+      const data = readOpenApiResponse(response.text, {
+        step: 'open api',
+        endpoint: path,
+        status: response.status,
+        contentType: response.contentType,
+        secrets,
+      });
+      return { data, text: response.text };
     });
-    const data = readOpenApiResponse(response.text, {
-      step: 'open api',
-      endpoint: path,
-      status: response.status,
-      contentType: response.contentType,
-      secrets,
+  }
+
+  /** One call to Mi Account, its body read by `read`: published on the request channel as a whole (code included). */
+  #send<T>(request: HttpRequest, read: (response: HttpResponse) => T): Promise<T> {
+    const { step, method, endpoint } = request;
+    return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, async (trace) => {
+      const response = await httpRequest(request);
+      if (trace) trace.status = response.status;
+      return read(response);
     });
-    return { data, text: response.text };
   }
 
   /**
@@ -339,7 +352,7 @@ export class MiAccountClient {
       token_type: 'mac',
     };
     const secrets = [this.#clientSecret, grantValue];
-    const response = await httpRequest({
+    const request: HttpRequest = {
       endpoint: this.#tokenEndpoint,
       query,
       method: 'GET',
@@ -347,16 +360,18 @@ export class MiAccountClient {
       timeoutMs: this.timeout,
       maxBytes: this.maxResponseBytes,
       secrets,
-    });
-    const context = {
-      step,
-      endpoint: this.#tokenEndpoint.pathname,
-      status: response.status,
-      contentType: response.contentType,
-      secrets,
     };
-    const tokens = readTokenResponse(response.text, context);
-    return tokens;
+    return this.#send(request, (response) => {
+      const context = {
+        step,
+        endpoint: this.#tokenEndpoint.pathname,
+        status: response.status,
+        contentType: response.contentType,
+        secrets,
+      };
+      const tokens = readTokenResponse(response.text, context);
+      return tokens;
+    });
   }
 }
 

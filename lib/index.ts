@@ -38,4 +38,7 @@ export type { MiErrorInfo, MiAccountStep, MiAccountErrorOptions } from './errors
 export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './profile';
 export { miAccountButton, miAccountButtonStyles, localeFromAcceptLanguage, toMiLocale, BUTTON_LOCALES } from './button';
 export type { MiAccountButtonOptions, ButtonLocale, ButtonSize, ButtonTheme } from './button';
+export { MI_ACCOUNT_REQUEST_CHANNEL, MI_ACCOUNT_LOGIN_CHANNEL } from './trace';
+export type { MiAccountRequestContext, MiAccountLoginEvent, MiAccountLoginEventName } from './trace';
+export { MI_ACCOUNT_DEBUG_NAMESPACE } from './debug-log';
 export default MiAccountStrategy;

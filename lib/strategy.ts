@@ -5,6 +5,7 @@ import type { StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'pass
 import { localeFromAcceptLanguage, toMiLocale } from './button';
 import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiAccountClient } from './client';
 import { MiAccountError, redact } from './errors';
+import { observeLogin, profileLoaded, tokensObtained } from './login-trace';
 import type { MiAccountProfile, ProfileIdentifier } from './profile';
 import { compileRedirectUris, RedirectUriMatcher } from './redirect-uri';
 import type { TokenSet } from './response';
@@ -237,6 +238,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
 
   /** Starts the login (redirect to Mi Account) or completes it on the callback. */
   override authenticate(req: Request, options: MiAccountAuthenticateOptions = {}): void {
+    observeLogin(this, req);
     const query = (req.query ?? {}) as Record<string, unknown>;
     if (query.error !== undefined) return this.authorizationError(query);
     let callbackURL: string | undefined;
@@ -270,10 +272,13 @@ export class MiAccountStrategy extends OAuth2Strategy {
       _accessTokenUrl: shared._accessTokenUrl,
       _clientId: shared._clientId,
       getOAuthAccessToken: (grantCode, params, callback) =>
-        this.requestTokens(grantCode, params, callback, (result) => (tokens = result)),
+        this.requestTokens(grantCode, params, callback, (result) => {
+          tokens = result;
+          tokensObtained(req, this.name, result);
+        }),
     };
     login.userProfile = (accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void) =>
-      tokens ? this.loadProfile(tokens, done) : this.userProfile(accessToken, done);
+      tokens ? this.loadProfile(tokens, profileLoaded(req, this.name, done)) : this.userProfile(accessToken, done);
     OAuth2Strategy.prototype.authenticate.call(login, req, effective);
   }
 

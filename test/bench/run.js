@@ -28,6 +28,8 @@ const USERS = [
 ];
 const ALL_PROFILE_SCOPES = ['profile', 'openid', 'phone', 'email'];
 const quick = process.argv.includes('--quick');
+// --tracing: only the overhead of the diagnostics channels (no subscriber vs one), not the whole table.
+const tracingOnly = process.argv.includes('--tracing');
 
 // With two or more cores, the emulator (standing in for the remote Mi Account) gets core 1 and the bench core 0,
 // so the extra Open API calls are not billed to the app as lost CPU. Without taskset, both share the machine.
@@ -350,10 +352,95 @@ function microbench() {
   return { validateCached, validateCompiled, validateFresh, perLogin };
 }
 
+/** One subscriber on both channels, as an app's timing log would add (it keeps counts; printing would bill the bench). */
+function subscribeTracing() {
+  const dc = require('node:diagnostics_channel');
+  const { MI_ACCOUNT_REQUEST_CHANNEL, MI_ACCOUNT_LOGIN_CHANNEL } = lib;
+  const seen = { calls: 0, milestones: 0, ms: 0 };
+  const onCall = (context) => {
+    seen.calls += 1;
+    seen.ms += context.durationMs;
+  };
+  const onMilestone = () => {
+    seen.milestones += 1;
+  };
+  const channel = dc.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+  channel.subscribe({ asyncEnd: onCall });
+  dc.subscribe(MI_ACCOUNT_LOGIN_CHANNEL, onMilestone);
+  return {
+    seen,
+    stop: () => {
+      channel.unsubscribe({ asyncEnd: onCall });
+      dc.unsubscribe(MI_ACCOUNT_LOGIN_CHANNEL, onMilestone);
+    },
+  };
+}
+
+/** The cost of the tracing: per traced call (micro) and per full login, without a subscriber and with one. */
+async function tracingOverhead() {
+  const { traceRequest } = require('../../dist/trace');
+  const call = { step: 'open api', method: 'GET', host: 'open.account.xiaomi.com', endpoint: '/user/profile' };
+  const iterations = quick ? 20000 : 200000;
+  const perCall = async (fn) => {
+    for (let i = 0; i < 2000; i += 1) await fn();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i += 1) await fn();
+    return Number(process.hrtime.bigint() - t0) / iterations;
+  };
+  const bare = () => Promise.resolve(1);
+  const traced = () => traceRequest(call, bare);
+  const micro = { bare: await perCall(bare), untraced: await perCall(traced) };
+  let subscription = subscribeTracing();
+  micro.subscribed = await perCall(traced);
+  subscription.stop();
+
+  // Full logins, concurrency 8: rounds alternate without and with the subscriber; the median round counts.
+  const rounds = quick ? 1 : 3;
+  const total = quick ? 300 : 1200;
+  const results = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const measure = (subscribe) =>
+      withSetup('ours', {}, async (url) => {
+        await run(url, 100, 8); // warm-up
+        const active = subscribe ? subscribeTracing() : undefined;
+        try {
+          const result = await run(url, total, 8);
+          if (active && active.seen.milestones < total * 4) throw new Error('the subscriber missed milestones');
+          return result;
+        } finally {
+          if (active) active.stop();
+        }
+      });
+    const without = await measure(false);
+    const withOne = await measure(true);
+    results.push({ without, withOne, ratio: withOne.perSecond / without.perSecond });
+  }
+  const login = results.sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)];
+  return { micro, login, rounds };
+}
+
+function tracingRows(tracing) {
+  const { micro, login, rounds } = tracing;
+  return [
+    `| one traced call (\`traceRequest\` around a resolved promise): no subscriber / one subscriber | ${fmt(micro.untraced - micro.bare, 2)} ns / ${fmt(micro.subscribed - micro.bare, 0)} ns over a bare await (${fmt(micro.bare, 0)} ns) | | |`,
+    `| full logins/s, concurrency 8, no subscriber vs one subscriber on both channels (median of ${rounds} alternating rounds) | ${fmt(login.without.perSecond, 0)}/s vs ${fmt(login.withOne.perSecond, 0)}/s → ratio ${fmt(login.ratio, 2)}; CPU per login ${fmt(login.without.cpuMicrosPerLogin / 1000, 2)} ms vs ${fmt(login.withOne.cpuMicrosPerLogin / 1000, 2)} ms | | |`,
+  ];
+}
+
 async function main() {
   const cpu = os.cpus();
   const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`;
   process.stderr.write(`bench: ${machine}${quick ? ' (quick)' : ''}\n`);
+  if (tracingOnly) {
+    process.stderr.write('bench: tracing overhead only…\n');
+    const rows = tracingRows(await tracingOverhead());
+    process.stdout.write(
+      `Machine: ${machine}.\n\n| measure | passport-mi-account | comparison | target |\n|---|---|---|---|\n`,
+    );
+    process.stdout.write(`${rows.join('\n')}\n`);
+    driverAgent.destroy();
+    return;
+  }
   process.stderr.write('bench: round trips…\n');
   const trips = await roundTrips();
   process.stderr.write('bench: connection reuse…\n');
@@ -363,6 +450,8 @@ async function main() {
   process.stderr.write('bench: memory…\n');
   const mem = await memory();
   const micro = microbench();
+  process.stderr.write('bench: tracing overhead…\n');
+  const tracing = await tracingOverhead();
 
   const mb = (bytes) => `${fmt(bytes / 1024 / 1024)} MB`;
   const growth = mem.after20k - mem.after1k;
@@ -382,6 +471,7 @@ async function main() {
     `| heap after 20,000 logins vs after 1,000 | ${mb(mem.after20k)} vs ${mb(mem.after1k)}: growth ${mb(growth)} | | < 10 MB |`,
     `| validateRedirectUri (list cached) / compiled matcher / list parsed each call | ${fmt(micro.validateCached / 1000, 2)} µs / ${fmt(micro.validateCompiled / 1000, 2)} µs / ${fmt(micro.validateFresh / 1000, 2)} µs | | |`,
     `| library CPU per login (parse token, 2 MACs, 2 envelopes, profile) | ${fmt(micro.perLogin / 1000, 1)} µs | | |`,
+    ...tracingRows(tracing),
   ];
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);

@@ -278,3 +278,47 @@ describe('example app start-up', () => {
     }
   });
 });
+
+describe('example app with DEBUG=passport-mi-account', () => {
+  let example: RunningExample;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    example = await startExample({
+      port: 0,
+      host: '127.0.0.1',
+      env: { ...ENV, DEBUG: 'express:*,passport-mi-account' },
+      log: (line) => lines.push(line),
+      warn: () => undefined,
+      emulatorOptions: { autoApprove: '1001' },
+    });
+  });
+  afterAll(() => example?.close());
+
+  it('prints the time of each milestone of a login, one line per leg', async () => {
+    const { hops } = await new CookieAgent().follow(`${example.url}/auth/mi`);
+    expect(new URL(hops[hops.length - 1]!).pathname).toBe('/profile');
+    expect(lines.join('\n')).toContain('timings:       printed per login');
+    expect(lines).toContainEqual(expect.stringMatching(/^login #\d+: redirect \d+\.\d ms$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^login #\d+: callback \d+\.\d ms → tokens \d+\.\d ms → profile \d+\.\d ms → success \d+\.\d ms$/,
+      ),
+    );
+  });
+
+  it('stops printing once closed', async () => {
+    const running = await startExample({
+      port: 0,
+      host: '127.0.0.1',
+      env: { ...ENV, DEBUG: '*' },
+      log: () => undefined,
+      emulatorOptions: { autoApprove: '1001' },
+    });
+    await running.close();
+    const before = lines.length;
+    await new CookieAgent().follow(`${example.url}/auth/mi`);
+    // Only the still-running example printed: its redirect and its callback line.
+    expect(lines.length - before).toBe(2);
+  });
+});
