@@ -60,7 +60,6 @@ async function redirectUriSent(
 
 const FRAMEWORKS: Array<[string, AppFactory]> = [
   ['Express 5', express as unknown as AppFactory],
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   ['Express 4', require('express4') as AppFactory],
 ];
 
