@@ -9,8 +9,14 @@ export interface Daemon {
 }
 
 /** Spawns a server in the foreground and resolves once `port` on 127.0.0.1 accepts connections. */
-export async function startDaemon(binary: string, args: string[], port: number, what: string): Promise<Daemon> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startDaemon(
+  binary: string,
+  args: string[],
+  port: number,
+  what: string,
+  env?: Record<string, string | undefined>,
+): Promise<Daemon> {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
