@@ -14,7 +14,8 @@ export interface ExampleAppConfig {
   scope?: string[];
   sessionStore?: Store;
   secureCookies?: boolean;
-  trustProxy?: boolean;
+  trustProxy?: boolean | number | string;
+  redis?: unknown;
   backendLabel?: string;
   imageSources?: string[];
   logger?: { error: (...args: unknown[]) => void };

@@ -17,6 +17,7 @@ const {
   localeFromAcceptLanguage,
 } = require('../dist');
 const views = require('./views');
+const { createRefreshOnce } = require('./refresh-once');
 
 const DEFAULT_SCOPE = ['profile', 'openid', 'phone', 'email'];
 const SCOPE_NAMES = new Map(Object.entries(MiScopes).map(([name, id]) => [id, name]));
@@ -40,7 +41,9 @@ const PUBLIC_DIR = path.join(__dirname, 'public');
  * @param {Array<string>} [config.scope] default profile, openid, phone, email
  * @param {import('express-session').Store} [config.sessionStore] default: in memory (one process only)
  * @param {boolean} [config.secureCookies] session cookie only over HTTPS
- * @param {boolean} [config.trustProxy] behind a reverse proxy: trust X-Forwarded-Proto/-Host
+ * @param {boolean | number | string} [config.trustProxy] Express's 'trust proxy' behind a reverse proxy (true = one hop,
+ *   a hop count, or addresses/subnets such as 'loopback'); the strategy resolves the callback URL under it
+ * @param {import('redis').RedisClientType} [config.redis] shared Redis: refreshes lock across instances
  * @param {string} [config.backendLabel] shown in the page header
  * @param {string[]} [config.imageSources] extra CSP img-src entries (the emulator's origin)
  * @param {{ error: (...args: unknown[]) => void }} [config.logger] default console
@@ -48,7 +51,7 @@ const PUBLIC_DIR = path.join(__dirname, 'public');
 function createApp(config) {
   const logger = config.logger || console;
   const callbackURL = config.callbackURL || '/auth/mi/callback';
-  const trustProxy = Boolean(config.trustProxy);
+  const trustProxy = config.trustProxy === true ? 1 : config.trustProxy || false;
   const secureCookies = Boolean(config.secureCookies);
 
   const passport = new Passport();
@@ -63,7 +66,7 @@ function createApp(config) {
       authorizationURL: config.authorizationURL,
       tokenURL: config.tokenURL,
       openApiURL: config.openApiURL,
-      proxy: trustProxy,
+      // No `proxy` option: the strategy follows the app's 'trust proxy' setting, as req.protocol does.
     },
     (accessToken, refreshToken, params, profile, done) => {
       const expiresIn = Number(params.expires_in);
@@ -96,7 +99,12 @@ function createApp(config) {
 
   const app = express();
   app.locals.strategy = strategy;
-  if (trustProxy) app.set('trust proxy', 1);
+  if (trustProxy) app.set('trust proxy', trustProxy);
+  // One refresh per refresh token across double clicks, tabs and (with Redis) instances.
+  const refreshOnce = createRefreshOnce({
+    refresh: (refreshToken, redirectURI) => strategy.client.refreshAccessToken(refreshToken, redirectURI),
+    redis: config.redis,
+  });
 
   app.use((req, res, next) => {
     res.locals.cspNonce = crypto.randomBytes(16).toString('base64');
@@ -137,7 +145,6 @@ function createApp(config) {
       store: config.sessionStore, // undefined → MemoryStore: fine for one process, lost on restart
       resave: false,
       saveUninitialized: false, // no cookie until something is stored (the OAuth state when a login starts)
-      proxy: trustProxy,
       cookie: {
         httpOnly: true, // page scripts can never read the session cookie
         // 'lax', not 'strict': the return from Mi Account is a cross-site navigation, and with 'strict' the browser
@@ -208,7 +215,8 @@ function createApp(config) {
   app.post('/refresh', requireLogin, checkCsrf, async (req, res) => {
     const user = req.user;
     const redirectURI = absoluteCallbackURL(req, callbackURL);
-    let fresh = await strategy.client.refreshAccessToken(user.refreshToken, redirectURI);
+    // A double click or a second tab sends the same refresh token: both get the one new token set.
+    let fresh = await refreshOnce(user.refreshToken, redirectURI);
     let oldTokenError;
     try {
       // Only to prove the point: a real app never reuses a refresh token.
@@ -375,7 +383,8 @@ function safeEqual(a, b) {
 
 /** The redirect URI the login used: token requests (refresh too) must send the same one. */
 function absoluteCallbackURL(req, callbackURL) {
-  return new URL(callbackURL, `${req.protocol}://${req.get('host')}`).toString();
+  // req.host: X-Forwarded-Host (with its port) behind a trusted proxy, as the strategy resolved it at login.
+  return new URL(callbackURL, `${req.protocol}://${req.host}`).toString();
 }
 
 /** Display-safe fields of an error: Mi code, name and hint for MiAccountError; never a stack. */

@@ -50,12 +50,14 @@ async function startExample({
     if (backend.emulator) cleanups.push(() => backend.emulator.close());
 
     let sessionStore;
+    let refreshLock;
     let sessionsNote = 'in memory (set REDIS_URL to share logins between instances)';
     if (text(env.REDIS_URL)) {
       const { createRedisSessionStore } = require('./session-store');
       const redis = await createRedisSessionStore(text(env.REDIS_URL), { onError: warn });
       cleanups.push(() => redis.close());
       sessionStore = redis.store;
+      refreshLock = redis.client;
       sessionsNote = 'Redis (REDIS_URL): instances with the same SESSION_SECRET share logins';
     }
 
@@ -82,7 +84,8 @@ async function startExample({
       sessionSecret,
       sessionStore,
       secureCookies: flag(env.COOKIE_SECURE) || /^https:/i.test(callbackURL),
-      trustProxy: flag(env.TRUST_PROXY),
+      trustProxy: trustProxySetting(env.TRUST_PROXY),
+      redis: refreshLock,
       backendLabel: backend.label,
       imageSources: backend.origin ? [backend.origin] : [],
       logger: { error: warn },
@@ -177,6 +180,14 @@ function text(value) {
 
 function flag(value) {
   return /^(?:1|true|yes)$/i.test(text(value) || '');
+}
+
+/** TRUST_PROXY as Express's 'trust proxy': 1/true/yes = one hop, a number = hops, else addresses ('loopback'…). */
+function trustProxySetting(value) {
+  const setting = text(value);
+  if (!setting || /^(?:0|false|no)$/i.test(setting)) return false;
+  if (/^(?:true|yes)$/i.test(setting)) return 1;
+  return /^\d+$/.test(setting) ? Number(setting) : setting;
 }
 
 function required(env, name) {

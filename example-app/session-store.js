@@ -6,7 +6,8 @@
  *
  * @param {string} url e.g. redis://127.0.0.1:6379
  * @param {{ prefix?: string, onError?: (message: string) => void }} [options] onError: lost-connection messages
- * @returns {Promise<{ store: import('express-session').Store, close: () => Promise<void> }>}
+ * @returns {Promise<{ store: import('express-session').Store, client: import('redis').RedisClientType, close: () => Promise<void> }>}
+ *   client: the connection itself, also used for the refresh lock
  */
 async function createRedisSessionStore(url, { prefix = 'mi-example:sess:', onError = () => undefined } = {}) {
   const { createClient } = require('redis');
@@ -36,6 +37,7 @@ async function createRedisSessionStore(url, { prefix = 'mi-example:sess:', onErr
   }
   return {
     store: new RedisStore({ client, prefix }),
+    client,
     close: async () => {
       if (client.isOpen) await client.close();
     },

@@ -1,5 +1,6 @@
 // Browser helper for the implicit grant (protocol §10). Web-standard APIs only: this file and
 // everything it imports must run in a browser, a browser extension or a worker.
+import { normalizeClientID } from './client-id';
 import { MI_ERROR_CODES, MiAccountError, MiAccountErrorOptions, redact } from './errors';
 import { normalizeScopes, parseGrantedScopes } from './scopes';
 
@@ -169,7 +170,7 @@ export class MiImplicitGrantError extends MiAccountError {
  * history.replaceState(null, '', location.pathname); // take the token out of the address bar
  */
 export function buildImplicitAuthorizeUrl(options: ImplicitAuthorizeOptions): ImplicitAuthorizeRequest {
-  const clientID = normalizeClientID(options.clientID);
+  const clientID = normalizeClientID(options.clientID, 'buildImplicitAuthorizeUrl');
   const redirectURI = normalizeRedirectURI(options.redirectURI);
   // The token strategy identifies users by openId: the default asks for it, so the two defaults work together.
   const scopes = normalizeScopes(options.scope === undefined ? ['profile', 'openid'] : options.scope);
@@ -268,21 +269,6 @@ export function parseImplicitCallback(
     // checkState proved it equals expectedState.
     state: fragment.get('state') ?? '',
   };
-}
-
-function normalizeClientID(clientID: string | number): string {
-  if (typeof clientID === 'number') {
-    if (!Number.isSafeInteger(clientID) || clientID <= 0) {
-      throw new TypeError(
-        'buildImplicitAuthorizeUrl: clientID must be a positive integer; pass 64-bit App IDs as a string',
-      );
-    }
-    return String(clientID);
-  }
-  if (typeof clientID !== 'string' || clientID.trim() === '') {
-    throw new TypeError('buildImplicitAuthorizeUrl: clientID (the App ID of the Mi developer console) is required');
-  }
-  return clientID.trim();
 }
 
 function normalizeRedirectURI(redirectURI: string): string {

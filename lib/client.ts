@@ -1,3 +1,5 @@
+import type { Agent } from 'node:http';
+import { normalizeClientID } from './client-id';
 import { MiAccountError, MiAccountResponseError, MiAccountStep } from './errors';
 import { Endpoint, HttpRequest, HttpResponse, httpRequest, parseEndpoint } from './http';
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
@@ -37,6 +39,11 @@ export interface MiAccountClientOptions {
   signRequests?: boolean;
   /** Largest response body accepted. Default 1 MiB. */
   maxResponseBytes?: number;
+  /**
+   * An `http.Agent`/`https.Agent` (or a proxy agent) for every call to Mi Account, matching the protocol of the URLs.
+   * Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from the environment are honoured, else keep-alive agents are used.
+   */
+  agent?: Agent;
 }
 
 /** The access token and mac_key an Open API call is made with. */
@@ -87,6 +94,8 @@ export class MiAccountClient {
   }
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
+  /** The `agent` option, when given. */
+  readonly agent: Agent | undefined;
   readonly #clientSecret: string | undefined;
   #signing: boolean;
   // Set by the developer: no unsigned retry behind their back.
@@ -95,11 +104,11 @@ export class MiAccountClient {
   readonly #openApiBase: Endpoint;
   // Parsed Open API endpoints by path: each path is parsed once, not once per call.
   readonly #openApiEndpoints = new Map<string, Endpoint>();
+  // Refreshes in flight by refresh token: Mi refresh tokens are single-use, so concurrent callers share one request.
+  readonly #refreshes = new Map<string, Promise<TokenSet>>();
 
   constructor(options: MiAccountClientOptions) {
-    if (options.clientID === undefined || options.clientID === null || String(options.clientID).trim() === '') {
-      throw new TypeError('MiAccountClient requires clientID: the App ID from the Mi developer console');
-    }
+    const clientID = normalizeClientID(options.clientID, 'MiAccountClient');
     if (
       options.clientSecret !== undefined &&
       (typeof options.clientSecret !== 'string' || options.clientSecret === '')
@@ -108,7 +117,7 @@ export class MiAccountClient {
         'MiAccountClient clientSecret must be the App Secret from the Mi developer console (a non-empty string)',
       );
     }
-    this.clientID = String(options.clientID).trim();
+    this.clientID = clientID;
     this.#clientSecret = options.clientSecret;
     this.redirectURI = options.redirectURI;
     this.tokenURL = options.tokenURL ?? DEFAULT_TOKEN_URL;
@@ -119,6 +128,7 @@ export class MiAccountClient {
     this.#signing = options.signRequests ?? true;
     this.#signingPinned = options.signRequests !== undefined;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.agent = options.agent;
   }
 
   /**
@@ -133,17 +143,27 @@ export class MiAccountClient {
 
   /**
    * Trades a refresh token for a new token set. The old refresh token is dead afterwards: store the new one.
+   * Concurrent calls with the same refresh token (double clicks, parallel tabs) share one request and its result;
+   * several processes need a shared lock on top (see the README, "Deploying").
    *
    * @example
    * const fresh = await client.refreshAccessToken(user.refreshToken);
    * await saveTokens(user.id, fresh.accessToken, fresh.refreshToken, fresh.macKey);
    */
   refreshAccessToken(refreshToken: string, redirectURI?: string): Promise<TokenSet> {
-    return this.#tokenRequest(
+    const inFlight = this.#refreshes.get(refreshToken);
+    if (inFlight) return inFlight;
+    const request = this.#tokenRequest(
       'token refresh',
       { grant_type: 'refresh_token', refresh_token: refreshToken },
       redirectURI,
     );
+    if (typeof refreshToken !== 'string' || refreshToken === '') return request;
+    this.#refreshes.set(refreshToken, request);
+    // Dropped once settled: a later call with the same (now used) token asks Mi Account again and gets 96009.
+    const forget = () => this.#refreshes.delete(refreshToken);
+    request.then(forget, forget);
+    return request;
   }
 
   /**
@@ -240,6 +260,7 @@ export class MiAccountClient {
       timeoutMs: this.timeout,
       maxBytes: this.maxResponseBytes,
       secrets,
+      agent: this.agent,
     };
     return this.#send(request, (response) => {
       const data = readOpenApiResponse(response.text, {
@@ -257,7 +278,9 @@ export class MiAccountClient {
   #send<T>(request: HttpRequest, read: (response: HttpResponse) => T): Promise<T> {
     const { step, method, endpoint } = request;
     return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, async (trace) => {
-      const response = await httpRequest(request);
+      const response = await httpRequest(
+        trace ? { ...request, onAttempt: (attempt) => (trace.attempt = attempt) } : request,
+      );
       if (trace) trace.status = response.status;
       return read(response);
     });
@@ -360,6 +383,7 @@ export class MiAccountClient {
       timeoutMs: this.timeout,
       maxBytes: this.maxResponseBytes,
       secrets,
+      agent: this.agent,
     };
     return this.#send(request, (response) => {
       const context = {

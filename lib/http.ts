@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { chooseAgent, ChosenAgent, dropIdleSockets } from './agents';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError, MiAccountStep, sanitizeCause } from './errors';
 
 /** A Mi Account URL parsed once, so that each request only appends its query. */
@@ -44,6 +45,10 @@ export interface HttpRequest {
   maxBytes: number;
   /** Strings to strip from any error text (secret, tokens). */
   secrets: ReadonlyArray<string | undefined>;
+  /** The caller's agent (the `agent` option); without it, an environment proxy or the library's keep-alive agents. */
+  agent?: http.Agent;
+  /** Told as each attempt is sent: 1, then 2 for the one retry on a fresh connection (tracing publishes it). */
+  onAttempt?: (attempt: 1 | 2) => void;
 }
 
 export interface HttpResponse {
@@ -52,15 +57,17 @@ export interface HttpResponse {
   text: string;
 }
 
-// Keep-alive agents of this library: logins reuse connections to Mi Account without touching the app's global agents.
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, scheduling: 'lifo' }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, scheduling: 'lifo' }),
-};
+// Errors of a connection that died under the request: on a reused socket, the server closed it while it sat idle.
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
-/** Sends one request with a deadline covering connect, headers and body, and a cap on the body size. */
+/**
+ * Sends one request with a deadline covering connect, headers and body (both attempts), and a cap on the body size.
+ * A request that failed on a reused keep-alive socket before its response began is sent once more on a fresh
+ * connection: the server never received it (it had closed that idle socket), so even a single-use code is safe.
+ * Never retried: a failure on a fresh socket, or after a response began.
+ */
 export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
-  const { step, timeoutMs, maxBytes } = request;
+  const { step, timeoutMs } = request;
   const target = request.endpoint;
   const endpoint = target.pathname;
   const query = [target.search, request.query ? new URLSearchParams(request.query).toString() : '']
@@ -68,6 +75,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     .join('&');
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
+    let current: http.ClientRequest | undefined;
     const finish = (err: Error | undefined, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
@@ -75,48 +83,6 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       if (err) reject(err);
       else resolve(response as HttpResponse);
     };
-    const protocol = target.protocol === 'https:' ? https : http;
-    const agent = agents[target.protocol];
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
-    if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-    const options = {
-      method: request.method,
-      hostname: target.hostname.replace(/^\[|\]$/g, ''),
-      port: target.port || undefined,
-      path: query ? `${target.pathname}?${query}` : target.pathname,
-      headers,
-      agent,
-    };
-    const req = protocol.request(options, (res) => {
-      const declared = Number(res.headers['content-length']);
-      if (declared > maxBytes) {
-        finish(tooLarge(step, endpoint, maxBytes));
-        return res.destroy();
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          finish(tooLarge(step, endpoint, maxBytes));
-          res.destroy();
-        } else {
-          chunks.push(chunk);
-        }
-      });
-      res.on('end', () =>
-        finish(undefined, {
-          status: res.statusCode ?? 0,
-          contentType: res.headers['content-type'] ?? 'no content type',
-          text: Buffer.concat(chunks, size).toString('utf8'),
-        }),
-      );
-      res.on('error', (err) => finish(networkError(request, err)));
-      res.on('close', () => {
-        if (!res.complete)
-          finish(networkError(request, new Error('the connection closed before the response was complete')));
-      });
-    });
     const timer = setTimeout(() => {
       finish(
         new MiAccountRequestError({
@@ -125,20 +91,126 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
           hint: `timed out after ${timeoutMs} ms (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
         }),
       );
-      req.destroy();
+      current?.destroy();
     }, timeoutMs);
-    req.on('error', (err) => finish(err instanceof MiAccountError ? err : networkError(request, err)));
-    req.end(request.body);
+    let chosen: ChosenAgent;
+    try {
+      chosen = chooseAgent(target, request.agent);
+    } catch (err) {
+      // A malformed HTTPS_PROXY/HTTP_PROXY: say which variable, never its value (it may hold proxy credentials).
+      return finish(
+        new MiAccountRequestError({
+          step,
+          endpoint,
+          hint: `the proxy URL in the ${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} environment variable is not a valid URL`,
+          cause: sanitizeCause(err, request.secrets),
+        }),
+      );
+    }
+    const protocol = target.protocol === 'https:' ? https : http;
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    const options: http.RequestOptions = {
+      method: request.method,
+      protocol: target.protocol,
+      hostname: target.hostname.replace(/^\[|\]$/g, ''),
+      port: target.port || (target.protocol === 'https:' ? 443 : 80),
+      path: query ? `${target.pathname}?${query}` : target.pathname,
+      headers,
+      agent: chosen.agent,
+    };
+    const send = (attempt: 1 | 2) => {
+      request.onAttempt?.(attempt);
+      let responded = false;
+      let req: http.ClientRequest;
+      try {
+        req = protocol.request(options, (res) => {
+          responded = true;
+          readResponse(request, res, finish);
+        });
+      } catch (err) {
+        // An agent for the other protocol (an http.Agent for an https: URL…): Node refuses it before sending anything.
+        return finish(
+          new MiAccountRequestError({
+            step,
+            endpoint,
+            hint: `the agent option cannot send ${target.protocol.slice(0, -1)} requests: give an ${target.protocol === 'https:' ? 'https.Agent' : 'http.Agent'} (or a proxy agent) matching the Mi Account URLs`,
+            cause: sanitizeCause(err, request.secrets),
+          }),
+        );
+      }
+      current = req;
+      req.on('error', (err) => {
+        // A late error of the first attempt's request must not start another retry.
+        if (settled || req !== current) return;
+        const code = (err as { code?: unknown }).code;
+        if (
+          attempt === 1 &&
+          !responded &&
+          req.reusedSocket &&
+          typeof code === 'string' &&
+          STALE_SOCKET_CODES.has(code)
+        ) {
+          dropIdleSockets(chosen.agent, options);
+          return send(2);
+        }
+        finish(err instanceof MiAccountError ? err : networkError(request, err, chosen.viaEnvProxy));
+      });
+      req.end(request.body);
+    };
+    send(1);
   });
 }
 
-function networkError(request: HttpRequest, err: unknown): MiAccountRequestError {
+/** Reads the body under the size cap and settles the call with it. */
+function readResponse(
+  request: HttpRequest,
+  res: http.IncomingMessage,
+  finish: (err: Error | undefined, response?: HttpResponse) => void,
+): void {
+  const { step, maxBytes } = request;
+  const endpoint = request.endpoint.pathname;
+  const declared = Number(res.headers['content-length']);
+  if (declared > maxBytes) {
+    finish(tooLarge(step, endpoint, maxBytes));
+    res.destroy();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      finish(tooLarge(step, endpoint, maxBytes));
+      res.destroy();
+    } else {
+      chunks.push(chunk);
+    }
+  });
+  res.on('end', () =>
+    finish(undefined, {
+      status: res.statusCode ?? 0,
+      contentType: res.headers['content-type'] ?? 'no content type',
+      text: Buffer.concat(chunks, size).toString('utf8'),
+    }),
+  );
+  res.on('error', (err) => finish(networkError(request, err)));
+  res.on('close', () => {
+    if (!res.complete)
+      finish(networkError(request, new Error('the connection closed before the response was complete')));
+  });
+}
+
+function networkError(request: HttpRequest, err: unknown, viaEnvProxy = false): MiAccountRequestError {
   const cause = sanitizeCause(err, request.secrets);
   const code = (cause as { code?: unknown }).code;
+  const via = viaEnvProxy
+    ? ' through the proxy set in the environment (HTTPS_PROXY/HTTP_PROXY; NO_PROXY excludes hosts)'
+    : '';
   return new MiAccountRequestError({
     step: request.step,
     endpoint: request.endpoint.pathname,
-    hint: `could not reach ${request.endpoint.host}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
+    hint: `could not reach ${request.endpoint.host}${via}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
     cause,
   });
 }

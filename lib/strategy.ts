@@ -1,13 +1,16 @@
 import type { Request } from 'express';
+import type { Agent } from 'node:http';
 // Named import: the emitted .d.ts then needs no esModuleInterop in the consumer's tsconfig.
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import type { StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'passport-oauth2';
 import { localeFromAcceptLanguage, toMiLocale } from './button';
 import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiAccountClient } from './client';
+import { normalizeClientID } from './client-id';
 import { MiAccountError, redact } from './errors';
 import { observeLogin, profileLoaded, tokensObtained } from './login-trace';
 import type { MiAccountProfile, ProfileIdentifier } from './profile';
 import { compileRedirectUris, RedirectUriMatcher } from './redirect-uri';
+import { requestOrigin } from './request-origin';
 import type { TokenSet } from './response';
 import { normalizeScopes } from './scopes';
 import { explainStateFailures, StateStoreLike } from './state';
@@ -89,8 +92,16 @@ export interface MiAccountStrategyOptionsBase {
   sessionKey?: string;
   /** As passport-oauth2: true (or a function deciding per login) skips the Open API profile calls; verify then gets no profile. Default false. */
   skipUserProfile?: boolean | ((...args: unknown[]) => unknown);
-  /** Trust `X-Forwarded-Proto`/`X-Forwarded-Host` when resolving a relative callbackURL (behind a reverse proxy). Default false. */
+  /**
+   * Whether `X-Forwarded-Proto`/`X-Forwarded-Host` count when resolving a relative callbackURL. Default: as the app's
+   * `trust proxy` setting decides for `req.protocol` (Express 4 and 5); `true` or `false` overrides it.
+   */
   proxy?: boolean;
+  /**
+   * An `http.Agent`/`https.Agent` (or a proxy agent) for every call to Mi Account. Without it, `HTTPS_PROXY`,
+   * `HTTP_PROXY` and `NO_PROXY` from the environment are honoured.
+   */
+  agent?: Agent;
   /** Strategy name. Default `'mi-account'`. */
   name?: string;
 }
@@ -128,7 +139,7 @@ interface StrategySettings {
   locale: string | undefined;
   profileIdentifier: ProfileIdentifier;
   strictProfile: boolean;
-  trustProxy: boolean;
+  trustProxy: boolean | undefined;
 }
 
 /** node-oauth's token call, as passport-oauth2 and passport-oauth2-refresh invoke it. */
@@ -176,9 +187,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
     if (!options || typeof options !== 'object') throw new TypeError('MiAccountStrategy requires an options object');
     if (typeof verify !== 'function') throw new TypeError('MiAccountStrategy requires a verify callback');
     const scope = normalizeScopes(options.scope ?? ['profile']);
-    const clientID = options.clientID === undefined || options.clientID === null ? '' : String(options.clientID).trim();
-    if (clientID === '')
-      throw new TypeError('MiAccountStrategy requires clientID: the App ID from the Mi developer console');
+    const clientID = normalizeClientID(options.clientID, 'MiAccountStrategy');
     if (typeof options.clientSecret !== 'string' || options.clientSecret === '') {
       throw new TypeError('MiAccountStrategy requires clientSecret: the App Secret from the Mi developer console');
     }
@@ -217,7 +226,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       locale: options.locale,
       profileIdentifier: options.profileIdentifier ?? 'openId',
       strictProfile: options.strictProfile ?? false,
-      trustProxy: options.proxy ?? false,
+      trustProxy: options.proxy,
     };
     this.client = new MiAccountClient({
       clientID,
@@ -227,6 +236,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       openApiURL: options.openApiURL ?? DEFAULT_OPEN_API_URL,
       timeout: options.timeout,
       signRequests: options.signRequests,
+      agent: options.agent,
     });
     const internals = this as unknown as { _stateStore: StateStoreLike };
     internals._stateStore = explainStateFailures(internals._stateStore);
@@ -416,13 +426,9 @@ function headerValue(req: Request, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** The URL the browser requested, as passport-oauth2 reconstructs it to resolve a relative callback URL. */
-function originalURL(req: Request, trustProxy: boolean): string {
-  const forwarded = trustProxy ? headerValue(req, 'x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
-  const encrypted = (req.socket as { encrypted?: boolean } | undefined)?.encrypted;
-  const protocol = forwarded || (encrypted ? 'https' : 'http');
-  const host = (trustProxy && headerValue(req, 'x-forwarded-host')) || headerValue(req, 'host') || 'localhost';
-  return `${protocol}://${host}${req.originalUrl || req.url || '/'}`;
+/** The URL the browser requested, with the origin Express gives it under the app's `trust proxy` (or `proxy`). */
+function originalURL(req: Request, trustProxy: boolean | undefined): string {
+  return `${requestOrigin(req, trustProxy)}${req.originalUrl || req.url || '/'}`;
 }
 
 function assertCallbackCanMatch(callbackURL: string, matcher: RedirectUriMatcher): void {

@@ -1,6 +1,8 @@
 import type { Request } from 'express';
+import type { Agent } from 'node:http';
 import { Strategy } from 'passport-strategy';
 import { MiAccountClient } from './client';
+import { normalizeClientID } from './client-id';
 import { MiAccountError } from './errors';
 import { parseMacAuthorizationHeader } from './mac';
 import { MissingIdentifierError, type MiAccountProfile, type ProfileIdentifier } from './profile';
@@ -41,6 +43,11 @@ export interface MiAccountTokenStrategyOptions {
   profileIdentifier?: ProfileIdentifier;
   /** Milliseconds per call to Mi Account. Default 10000. */
   timeout?: number;
+  /**
+   * An `http.Agent`/`https.Agent` (or a proxy agent) for every call to Mi Account. Without it, `HTTPS_PROXY`,
+   * `HTTP_PROXY` and `NO_PROXY` from the environment are honoured.
+   */
+  agent?: Agent;
   /**
    * Cache verified tokens for this long (ms). Off by default: with a cache, a token the user revoked keeps
    * working until its entry expires, but repeated API calls skip a round trip to Mi Account.
@@ -108,9 +115,10 @@ export class MiAccountTokenStrategy extends Strategy {
     if (typeof verify !== 'function') throw new TypeError('MiAccountTokenStrategy requires a verify callback');
     this.name = options.name ?? 'mi-account-token';
     this.client = new MiAccountClient({
-      clientID: options.clientID,
+      clientID: normalizeClientID(options.clientID, 'MiAccountTokenStrategy'),
       openApiURL: options.openApiURL,
       timeout: options.timeout,
+      agent: options.agent,
     });
     this.verify = verify;
     this.fields = {

@@ -1,0 +1,169 @@
+import * as http from 'node:http';
+import { MiAccountClient, MiAccountRequestError } from '../../lib';
+import { FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
+import { httpRequest, parseEndpoint, type HttpRequest } from '../../lib/http';
+import { CLIENT_ID, CLIENT_SECRET, login, startHarness, type Harness } from '../helpers/mi';
+import { startCuttingHop, startScriptedServer, type CuttingHop, type ScriptedServer } from './hops';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One GET through lib/http with the given agent (default: the library's own), recording the attempt numbers. */
+async function get(url: string, attempts: number[], agent?: http.Agent): Promise<string> {
+  const request: HttpRequest = {
+    endpoint: parseEndpoint(url)!,
+    method: 'GET',
+    step: 'open api',
+    timeoutMs: 5000,
+    maxBytes: 4096,
+    secrets: [],
+    agent,
+    onAttempt: (attempt) => attempts.push(attempt),
+  };
+  return (await httpRequest(request)).text;
+}
+
+describe('logins through a hop that cuts every reused connection', () => {
+  let h: Harness;
+  let hop: CuttingHop;
+  const LOGINS = 40;
+
+  afterEach(async () => {
+    await h.close();
+    await hop.close();
+  });
+
+  async function startBehindHop(agent?: http.Agent): Promise<void> {
+    h = await startHarness({ scope: ['profile', 'openid', 'phone', 'email'] });
+    hop = await startCuttingHop(h.emulator.port);
+    // A second strategy on the same app would need a new app: point this one's client at the hop instead.
+    Object.assign(h.app.strategy, {
+      client: new MiAccountClient({
+        clientID: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        tokenURL: `${hop.url}/oauth2/token`,
+        openApiURL: hop.url,
+        agent,
+      }),
+    });
+  }
+
+  async function countLogins(): Promise<number> {
+    let completed = 0;
+    for (let i = 0; i < LOGINS; i += 1) {
+      const { final } = await login(h.app);
+      if (final.status === 200) completed += 1;
+      await final.arrayBuffer();
+    }
+    return completed;
+  }
+
+  it(`completes ${LOGINS} of ${LOGINS} logins with the library's keep-alive agents, each code exchanged once`, async () => {
+    await startBehindHop();
+    const completed = await countLogins();
+    console.info(
+      `Logins through the cutting hop (library agents): ${completed} of ${LOGINS}, ${hop.cuts} reused connections cut`,
+    );
+    expect(h.app.errors).toEqual([]);
+    expect(completed).toBe(LOGINS);
+    expect(hop.cuts).toBeGreaterThan(0);
+    expect(h.emulator.stats.requests['/oauth2/token']).toBe(LOGINS);
+  });
+
+  it(`completes ${LOGINS} of ${LOGINS} logins with an app-supplied keep-alive agent`, async () => {
+    await startBehindHop(new http.Agent({ keepAlive: true }));
+    const completed = await countLogins();
+    console.info(
+      `Logins through the cutting hop (agent option): ${completed} of ${LOGINS}, ${hop.cuts} reused connections cut`,
+    );
+    expect(h.app.errors).toEqual([]);
+    expect(completed).toBe(LOGINS);
+    expect(hop.cuts).toBeGreaterThan(0);
+  });
+});
+
+describe('the one retry of a request that failed on a reused connection', () => {
+  let server: ScriptedServer | undefined;
+  afterEach(async () => server?.close());
+
+  it('sends a request again on a fresh connection when a reused one is reset before any answer', async () => {
+    server = await startScriptedServer((n) => (n === 1 ? 'answer' : 'reset'));
+    const attempts: number[] = [];
+    await get(`${server.url}/first`, attempts);
+    attempts.length = 0;
+    await expect(get(`${server.url}/second`, attempts)).resolves.toContain('"ok"');
+    expect(attempts).toEqual([1, 2]);
+    expect(server.connections).toBe(2);
+  });
+
+  it('never retries a request reset on a fresh connection: exactly one attempt reaches the server', async () => {
+    server = await startScriptedServer(() => 'reset');
+    const client = new MiAccountClient({
+      clientID: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectURI: 'https://app.example/cb',
+      tokenURL: `${server.url}/oauth2/token`,
+    });
+    const error = await client.exchangeCode('single-use-code').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(MiAccountRequestError);
+    expect((error as Error).message).toContain('ECONNRESET');
+    expect(server.requests).toBe(1);
+    expect(server.connections).toBe(1);
+  });
+
+  it('reports a single attempt for a request reset on a fresh connection', async () => {
+    server = await startScriptedServer(() => 'reset');
+    const attempts: number[] = [];
+    await expect(get(`${server.url}/x`, attempts)).rejects.toThrow(MiAccountRequestError);
+    expect(attempts).toEqual([1]);
+  });
+
+  it('never retries once the answer began, even on a reused connection', async () => {
+    server = await startScriptedServer((n) => (n === 1 ? 'answer' : 'reset-after-headers'));
+    const attempts: number[] = [];
+    await get(`${server.url}/first`, attempts);
+    attempts.length = 0;
+    await expect(get(`${server.url}/second`, attempts)).rejects.toThrow(MiAccountRequestError);
+    expect(attempts).toEqual([1]);
+    expect(server.requests).toBe(2);
+  });
+
+  it('retries only once: when the fresh connection is reset too, the error is reported', async () => {
+    server = await startScriptedServer((n, connection) => (n === 1 && connection === 1 ? 'answer' : 'reset'));
+    const attempts: number[] = [];
+    await get(`${server.url}/first`, attempts);
+    attempts.length = 0;
+    await expect(get(`${server.url}/second`, attempts)).rejects.toThrow(MiAccountRequestError);
+    expect(attempts).toEqual([1, 2]);
+    expect(server.connections).toBe(2);
+    expect(server.requests).toBe(3);
+  });
+});
+
+describe('idle keep-alive connections', () => {
+  let server: ScriptedServer | undefined;
+  afterEach(async () => server?.close());
+
+  it('reuses a connection for calls in quick succession', async () => {
+    server = await startScriptedServer(() => 'answer');
+    await get(`${server.url}/a`, []);
+    await get(`${server.url}/b`, []);
+    expect(server.connections).toBe(1);
+  });
+
+  it("honours the server's Keep-Alive: timeout=2 hint: an idle connection is dropped after 1 s, not reused", async () => {
+    server = await startScriptedServer(() => 'answer', { 'Keep-Alive': 'timeout=2' });
+    await get(`${server.url}/a`, []);
+    await sleep(1300);
+    await get(`${server.url}/b`, []);
+    expect(server.connections).toBe(2);
+  });
+
+  it(`drops idle connections after ${FREE_SOCKET_TIMEOUT_MS} ms without a hint, under the 5 s idle timeout of Node and Apache`, async () => {
+    expect(FREE_SOCKET_TIMEOUT_MS).toBeLessThan(5000);
+    server = await startScriptedServer(() => 'answer');
+    await get(`${server.url}/a`, []);
+    await sleep(FREE_SOCKET_TIMEOUT_MS + 300);
+    await get(`${server.url}/b`, []);
+    expect(server.connections).toBe(2);
+  });
+});

@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { requireBinary } from './binaries';
+
+export interface TestCertificate {
+  key: string;
+  cert: string;
+  keyPath: string;
+  certPath: string;
+}
+
+/** A self-signed certificate for localhost and 127.0.0.1, made by openssl in `dir` (valid two days). */
+export function createTestCertificate(dir: string): TestCertificate {
+  const openssl = requireBinary('openssl', 'openssl');
+  const keyPath = join(dir, 'test-key.pem');
+  const certPath = join(dir, 'test-cert.pem');
+  execFileSync(
+    openssl,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
+}
+
+export interface TlsFront {
+  /** e.g. https://localhost:41234 */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Terminates TLS on a loopback port and pipes each connection to `targetPort` (the emulator behind TLS). */
+export async function startTlsFront(targetPort: number, certificate: TestCertificate): Promise<TlsFront> {
+  const sockets = new Set<Socket | TLSSocket>();
+  const server = createTlsServer({ key: certificate.key, cert: certificate.cert }, (client) => {
+    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://localhost:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
