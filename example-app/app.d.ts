@@ -15,6 +15,8 @@ export interface ExampleAppConfig {
   sessionStore?: Store;
   secureCookies?: boolean;
   trustProxy?: boolean;
+  /** NODE_ENV=production: pages never show setup details; an unregistered Host gets a plain 400. */
+  production?: boolean;
   backendLabel?: string;
   imageSources?: string[];
   logger?: { error: (...args: unknown[]) => void };
