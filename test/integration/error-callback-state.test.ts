@@ -97,8 +97,6 @@ describe('error callbacks (?error=…) verify the state first', () => {
     const url = callbackURL(h.app.url, { error: ['96012'], error_description: ['user denied'], state: [state] });
     await agent.follow(url);
     const { final } = await agent.follow(url);
-    expect(((await final.json()) as { messages: string[] }).messages.at(-1)).toContain(
-      'authorization request state.',
-    );
+    expect(((await final.json()) as { messages: string[] }).messages.at(-1)).toContain('authorization request state.');
   });
 });
