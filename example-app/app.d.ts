@@ -16,6 +16,8 @@ export interface ExampleAppConfig {
   secureCookies?: boolean;
   trustProxy?: boolean | number | string;
   redis?: unknown;
+  /** NODE_ENV=production: pages never show setup details; an unregistered Host gets a plain 400. */
+  production?: boolean;
   backendLabel?: string;
   imageSources?: string[];
   logger?: { error: (...args: unknown[]) => void };

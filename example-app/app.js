@@ -44,6 +44,7 @@ const PUBLIC_DIR = path.join(__dirname, 'public');
  * @param {boolean | number | string} [config.trustProxy] Express's 'trust proxy' behind a reverse proxy (true = one hop,
  *   a hop count, or addresses/subnets such as 'loopback'); the strategy resolves the callback URL under it
  * @param {import('redis').RedisClientType} [config.redis] shared Redis: refreshes lock across instances
+ * @param {boolean} [config.production] NODE_ENV=production: pages never show setup details; an unregistered Host gets 400
  * @param {string} [config.backendLabel] shown in the page header
  * @param {string[]} [config.imageSources] extra CSP img-src entries (the emulator's origin)
  * @param {{ error: (...args: unknown[]) => void }} [config.logger] default console
@@ -53,6 +54,7 @@ function createApp(config) {
   const callbackURL = config.callbackURL || '/auth/mi/callback';
   const trustProxy = config.trustProxy === true ? 1 : config.trustProxy || false;
   const secureCookies = Boolean(config.secureCookies);
+  const production = Boolean(config.production);
 
   const passport = new Passport();
   const strategy = new MiAccountStrategy(
@@ -104,6 +106,13 @@ function createApp(config) {
   const refreshOnce = createRefreshOnce({
     refresh: (refreshToken, redirectURI) => strategy.client.refreshAccessToken(refreshToken, redirectURI),
     redis: config.redis,
+  });
+
+  // First of all: a Host (or trusted X-Forwarded-Host) that is not a plain host[:port] gets a plain 400.
+  app.use((req, res, next) => {
+    const forwarded = trustProxy ? req.get('x-forwarded-host') : undefined;
+    if (isValidHost(req.get('host')) && (forwarded === undefined || isValidHost(forwarded))) return next();
+    badRequest(res);
   });
 
   app.use((req, res, next) => {
@@ -289,7 +298,7 @@ function createApp(config) {
   // API errors answer JSON (malformed JSON, a body too large, Mi Account unreachable), never an HTML page.
   app.use('/api', (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const view = describeError(err);
+    const view = describeError(err, production);
     if (err instanceof MiAccountError) logger.error(`[example-app] ${err.message}`);
     else if (view.status >= 500) logger.error('[example-app] unexpected error', err);
     res.status(view.status).json({
@@ -307,7 +316,9 @@ function createApp(config) {
   // Express 5 sends rejected promises of async handlers here too.
   app.use((err, req, res, next) => {
     if (res.headersSent) return next(err);
-    const view = describeError(err);
+    // In production a callback URL built from an unregistered Host is the client's fault: no details of the setup.
+    if (production && err instanceof MiAccountError && err.step === 'redirect uri') return badRequest(res);
+    const view = describeError(err, production);
     if (err instanceof MiAccountError)
       logger.error(`[example-app] ${err.message}`); // safe: never holds a secret
     else if (view.status >= 500) logger.error('[example-app] unexpected error', err);
@@ -387,8 +398,35 @@ function absoluteCallbackURL(req, callbackURL) {
   return new URL(callbackURL, `${req.protocol}://${req.host}`).toString();
 }
 
-/** Display-safe fields of an error: Mi code, name and hint for MiAccountError; never a stack. */
-function describeError(err) {
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/i;
+
+/** A single `host[:port]`: a DNS name, IPv4 or [IPv6] literal, and a port from 1 to 65535. */
+function isValidHost(value) {
+  if (typeof value !== 'string' || value.length > 255) return false;
+  const match = /^(.+?)(?::(\d{1,5}))?$/.exec(value);
+  if (!match) return false;
+  const [, name, port] = match;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return HOST_NAME.test(name) || IPV6_LITERAL.test(name);
+}
+
+function badRequest(res) {
+  res.status(400).type('text/plain').send('Bad Request: invalid Host header\n');
+}
+
+/**
+ * Display-safe fields of an error: Mi code, name and hint for MiAccountError; never a stack. In production the
+ * details of a setup error (registered redirect URIs, hints) stay in the server log.
+ */
+function describeError(err, production = false) {
+  if (err instanceof MiAccountError && production && !UPSTREAM_STEPS.has(err.step)) {
+    return {
+      status: 500,
+      title: 'Signing in with Mi Account failed',
+      summary: 'This app is not set up correctly for Mi Account. The details are in the server log.',
+    };
+  }
   if (err instanceof MiAccountError) {
     const upstream = UPSTREAM_STEPS.has(err.step);
     return {

@@ -8,6 +8,7 @@ const { debugEnabled, printLoginTimings } = require('./timings');
 const { startMiAccountEmulator, DEMO_CLIENT, DEMO_USERS } = require('../dist/emulator');
 
 const DEFAULT_PORT = 3000;
+const GENERATE_SECRET = `node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
 
 /**
  * Starts the example app: on `port` (0 = any free port), against the embedded emulator when MI_CLIENT_ID
@@ -61,7 +62,10 @@ async function startExample({
       sessionsNote = 'Redis (REDIS_URL): instances with the same SESSION_SECRET share logins';
     }
 
+    // Production (NODE_ENV=production): HTTPS behind a TLS-terminating proxy, and a real session secret.
+    const production = text(env.NODE_ENV) === 'production';
     let sessionSecret = text(env.SESSION_SECRET);
+    if (production) assertStrongSessionSecret(env.SESSION_SECRET);
     if (!sessionSecret) {
       sessionSecret = crypto.randomBytes(32).toString('base64url');
       warn(
@@ -83,9 +87,13 @@ async function startExample({
       registeredRedirectURIs: redirectURIs,
       sessionSecret,
       sessionStore,
-      secureCookies: flag(env.COOKIE_SECURE) || /^https:/i.test(callbackURL),
-      trustProxy: trustProxySetting(env.TRUST_PROXY),
+      secureCookies: production
+        ? !falseFlag(env.COOKIE_SECURE)
+        : flag(env.COOKIE_SECURE) || /^https:/i.test(callbackURL),
+      // Production runs behind a TLS-terminating proxy: one trusted hop unless TRUST_PROXY says otherwise.
+      trustProxy: production && text(env.TRUST_PROXY) === undefined ? 1 : trustProxySetting(env.TRUST_PROXY),
       redis: refreshLock,
+      production,
       backendLabel: backend.label,
       imageSources: backend.origin ? [backend.origin] : [],
       logger: { error: warn },
@@ -188,6 +196,34 @@ function trustProxySetting(value) {
   if (!setting || /^(?:0|false|no)$/i.test(setting)) return false;
   if (/^(?:true|yes)$/i.test(setting)) return 1;
   return /^\d+$/.test(setting) ? Number(setting) : setting;
+}
+
+function falseFlag(value) {
+  return /^(?:0|false|no)$/i.test(text(value) || '');
+}
+
+/** Refuses a missing or guessable SESSION_SECRET: it signs every session cookie. */
+function assertStrongSessionSecret(value) {
+  const secret = typeof value === 'string' ? value : '';
+  const chars = Array.from(secret);
+  let problem;
+  if (secret.trim() === '') problem = 'it is not set';
+  else if (chars.length < 32) problem = `it has ${chars.length} characters, fewer than 32`;
+  else if (new Set(chars).size < 10 || repeatsAPattern(chars)) problem = 'it is too predictable';
+  if (problem) {
+    throw new Error(
+      `SESSION_SECRET must be a strong random value in production (NODE_ENV=production), and ${problem}. ` +
+        `Generate one with: ${GENERATE_SECRET}, and give every instance the same one`,
+    );
+  }
+}
+
+/** True when the value is one shorter piece repeated (`passwordpassword…`). */
+function repeatsAPattern(chars) {
+  for (let period = 1; period <= chars.length / 2; period += 1) {
+    if (chars.every((char, i) => i < period || char === chars[i - period])) return true;
+  }
+  return false;
 }
 
 function required(env, name) {

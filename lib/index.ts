@@ -17,6 +17,7 @@ export type {
   CookieStateStoreOptions,
   CookieStateStoreCallback,
   CookieStateVerifyCallback,
+  UsedStateStore,
 } from './cookie-state-store';
 export type {
   MiAccountTokenStrategyOptions,

@@ -250,7 +250,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
   override authenticate(req: Request, options: MiAccountAuthenticateOptions = {}): void {
     observeLogin(this, req);
     const query = (req.query ?? {}) as Record<string, unknown>;
-    if (query.error !== undefined) return this.authorizationError(query);
+    if (query.error !== undefined) return this.verifyStateThenReportError(req, options, query);
     let callbackURL: string | undefined;
     let effective: MiAccountAuthenticateOptions;
     try {
@@ -390,6 +390,42 @@ export class MiAccountStrategy extends OAuth2Strategy {
       strictProfile: this.settings.strictProfile,
     });
     deliver(profile, (err, result) => done(err, result));
+  }
+
+  /**
+   * An error callback is only believed once its state verifies, like a code callback: otherwise anyone could send a
+   * user to the callback with their own error text. An unverified one is a state failure that shows none of its text.
+   */
+  private verifyStateThenReportError(
+    req: Request,
+    options: MiAccountAuthenticateOptions,
+    query: Record<string, unknown>,
+  ): void {
+    const shared = this._oauth2 as unknown as OAuth2Internals;
+    let callbackURL: string | undefined;
+    try {
+      callbackURL = this.effectiveCallbackURL(req, options.callbackURL);
+    } catch {
+      callbackURL = undefined; // only informative for the store; the state decides
+    }
+    const meta = {
+      authorizationURL: shared._authorizeUrl,
+      tokenURL: shared._accessTokenUrl,
+      clientID: shared._clientId,
+      callbackURL,
+    };
+    const verified = (err: Error | null, ok?: unknown, info?: unknown) => {
+      if (err) return this.error(err);
+      if (!ok) return this.fail(info as { message: string }, 403);
+      this.authorizationError(query);
+    };
+    const store = (this as unknown as { _stateStore: StateStoreLike })._stateStore;
+    try {
+      if (store.verify.length === 4) store.verify(req, query.state, meta, verified);
+      else store.verify(req, query.state, verified);
+    } catch (err) {
+      this.error(err as Error);
+    }
   }
 
   private authorizationError(query: Record<string, unknown>): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Agent } from 'node:http';
 import { Strategy } from 'passport-strategy';
@@ -30,7 +31,7 @@ export interface MiAccountTokenStrategyOptions {
   clientID: string | number;
   /** Base URL of Mi's Open API. Default `https://open.account.xiaomi.com`; override for the emulator or a proxy. */
   openApiURL?: string;
-  /** Names of the token fields in the body, the query and the Authorization header. */
+  /** Names of the token fields in the body, the Authorization header (and the query, with `allowQueryToken`). */
   tokenFields?: {
     /** Field holding the access token. Default `'access_token'`. */
     accessToken?: string;
@@ -53,8 +54,18 @@ export interface MiAccountTokenStrategyOptions {
    * working until its entry expires, but repeated API calls skip a round trip to Mi Account.
    */
   cacheTtlMs?: number;
-  /** Most tokens kept in the cache. Default 1000. */
+  /** Most tokens kept in the cache, and most refused tokens remembered. Default 1000. */
   cacheMaxEntries?: number;
+  /**
+   * Remember a token Mi Account refused for this long (ms), so repeating it costs no call to Mi Account. Default 5000;
+   * 0 turns it off. Network failures and Mi outages are never remembered.
+   */
+  failureCacheTtlMs?: number;
+  /**
+   * Read the token and mac_key from the query string too. Off by default: URLs end up in access logs, proxies and
+   * browser history, so a request carrying them in the query is refused with a 400 that says where to send them.
+   */
+  allowQueryToken?: boolean;
   /** Pass the Express request as verify's first argument. Default false. */
   passReqToCallback?: boolean;
   /** Strategy name. Default `'mi-account-token'`. */
@@ -77,6 +88,19 @@ interface CacheEntry {
   expires: number;
 }
 
+interface FailureEntry {
+  message: string;
+  code: number;
+  expires: number;
+}
+
+/** How one verification with Mi Account ended, shared by every request that waited for it. */
+type Verification =
+  | { profile: MiAccountProfile }
+  | { refused: { message: string; code: number } }
+  | { misconfigured: string }
+  | { error: unknown };
+
 /**
  * Passport strategy `mi-account-token`: logs in with an access token + mac_key obtained by the implicit
  * grant or a mobile SDK, verified by a MAC-signed `/user/profile` call.
@@ -98,6 +122,11 @@ export class MiAccountTokenStrategy extends Strategy {
   private readonly cacheTtlMs: number;
   private readonly cacheMaxEntries: number;
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly failureCacheTtlMs: number;
+  private readonly failures = new Map<string, FailureEntry>();
+  // Verifications in flight: concurrent requests with the same token wait for one Open API call.
+  private readonly pending = new Map<string, Promise<Verification>>();
+  private readonly allowQueryToken: boolean;
 
   constructor(
     options: MiAccountTokenStrategyOptions & { passReqToCallback?: false },
@@ -130,33 +159,61 @@ export class MiAccountTokenStrategy extends Strategy {
     this.passReqToCallback = options.passReqToCallback ?? false;
     this.cacheTtlMs = options.cacheTtlMs ?? 0;
     this.cacheMaxEntries = options.cacheMaxEntries ?? 1000;
+    this.failureCacheTtlMs = options.failureCacheTtlMs ?? 5000;
+    this.allowQueryToken = options.allowQueryToken ?? false;
   }
 
-  /** Reads the token from the body, the query or the Authorization header, verifies it with Mi Account, then calls verify. */
+  /**
+   * Reads the token from the body or the Authorization header (or the query, with `allowQueryToken`), verifies it with
+   * Mi Account, then calls verify.
+   */
   override authenticate(req: Request): void {
     const credentials = this.readCredentials(req);
     if (typeof credentials === 'string') return this.fail({ message: credentials }, 400);
-    const key = `${credentials.accessToken}\n${credentials.macKey}`;
+    const key = cacheKey(credentials);
+    const now = Date.now();
     const cached = this.cacheTtlMs > 0 ? this.cache.get(key) : undefined;
-    if (cached && cached.expires > Date.now()) return this.callVerify(req, credentials.accessToken, cached.profile);
+    if (cached && cached.expires > now) return this.callVerify(req, credentials.accessToken, cached.profile);
+    const refused = this.failures.get(key);
+    if (refused && refused.expires > now) return this.fail({ message: refused.message, code: refused.code }, 401);
 
-    this.client.getProfile({ ...credentials, scope: this.scope, profileIdentifier: this.profileIdentifier }).then(
-      (profile) => {
-        if (this.cacheTtlMs > 0) this.remember(key, profile);
-        process.nextTick(() => this.callVerify(req, credentials.accessToken, profile));
-      },
-      (err: unknown) =>
-        process.nextTick(() => {
+    this.verifyOnce(key, credentials).then((outcome) =>
+      process.nextTick(() => {
+        if ('profile' in outcome) return this.callVerify(req, credentials.accessToken, outcome.profile);
+        if ('refused' in outcome) return this.fail({ ...outcome.refused }, 401);
+        if ('misconfigured' in outcome) return this.fail({ message: outcome.misconfigured }, 403);
+        this.error(outcome.error as Error);
+      }),
+    );
+  }
+
+  /** Verifies the token with Mi Account, or joins the verification of the same token already in flight. */
+  private verifyOnce(key: string, credentials: { accessToken: string; macKey: string }): Promise<Verification> {
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const verification = this.client
+      .getProfile({ ...credentials, scope: this.scope, profileIdentifier: this.profileIdentifier })
+      .then(
+        (profile): Verification => {
+          if (this.cacheTtlMs > 0) this.remember(key, profile);
+          return { profile };
+        },
+        (err: unknown): Verification => {
           if (err instanceof MiAccountError && err.code !== undefined && REJECTED_CODES.has(err.code)) {
-            return this.fail({ message: err.message, code: err.code }, 401);
+            const refused = { message: err.message, code: err.code };
+            if (this.failureCacheTtlMs > 0) this.rememberFailure(key, refused);
+            return { refused };
           }
           // A valid token without the scope that profile.id needs is the client app's configuration, not a 500.
           if (err instanceof MiAccountError && err.cause instanceof MissingIdentifierError) {
-            return this.fail({ message: missingIdentifierHint(err.cause.identifier) }, 403);
+            return { misconfigured: missingIdentifierHint(err.cause.identifier) };
           }
-          this.error(err as Error);
-        }),
-    );
+          return { error: err };
+        },
+      )
+      .finally(() => this.pending.delete(key));
+    this.pending.set(key, verification);
+    return verification;
   }
 
   private callVerify(req: Request, accessToken: string, profile: MiAccountProfile): void {
@@ -178,10 +235,15 @@ export class MiAccountTokenStrategy extends Strategy {
     const header = parseMacAuthorizationHeader(
       typeof req.headers?.authorization === 'string' ? req.headers.authorization : undefined,
     );
+    const query = isRecord(req.query) ? (req.query as Record<string, unknown>) : undefined;
+    const inQuery = query?.[this.fields.accessToken] !== undefined || query?.[this.fields.macKey] !== undefined;
+    if (inQuery && !this.allowQueryToken) {
+      return `Send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header, not in the query string (URLs end up in access logs and proxies); the server reads the query only with allowQueryToken: true`;
+    }
     const sources: Array<Record<string, unknown> | undefined> = [
       header,
       isRecord(req.body) ? req.body : undefined,
-      isRecord(req.query) ? (req.query as Record<string, unknown>) : undefined,
+      this.allowQueryToken ? query : undefined,
     ];
     for (const source of sources) {
       const accessToken = source?.[this.fields.accessToken];
@@ -195,7 +257,7 @@ export class MiAccountTokenStrategy extends Strategy {
       }
       return { accessToken, macKey };
     }
-    return `Missing Mi Account credentials: send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body, the query, or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header`;
+    return `Missing Mi Account credentials: send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body${this.allowQueryToken ? ', the query,' : ''} or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header`;
   }
 
   private remember(key: string, profile: MiAccountProfile): void {
@@ -204,4 +266,15 @@ export class MiAccountTokenStrategy extends Strategy {
     // A Map iterates in insertion order: the first key is the least recently verified.
     while (this.cache.size > this.cacheMaxEntries) this.cache.delete(this.cache.keys().next().value as string);
   }
+
+  private rememberFailure(key: string, refused: { message: string; code: number }): void {
+    this.failures.delete(key);
+    this.failures.set(key, { ...refused, expires: Date.now() + this.failureCacheTtlMs });
+    while (this.failures.size > this.cacheMaxEntries) this.failures.delete(this.failures.keys().next().value as string);
+  }
+}
+
+/** The caches are keyed by a digest, so they hold no token or mac_key. */
+function cacheKey(credentials: { accessToken: string; macKey: string }): string {
+  return createHash('sha256').update(`${credentials.accessToken}\n${credentials.macKey}`).digest('base64url');
 }

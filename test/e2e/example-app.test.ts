@@ -35,6 +35,12 @@ describe('example app over HTTP (embedded emulator, auto-approving user 1001)', 
     return { agent, html: await response.text() };
   }
 
+  /** Starts a login in the agent's session (without going to Mi Account) and returns its state. */
+  async function pendingLoginState(agent: CookieAgent): Promise<string> {
+    const start = await agent.request(`${example.url}/auth/mi`);
+    return new URL(start.headers.get('location')!).searchParams.get('state')!;
+  }
+
   it('prints a banner naming the embedded emulator, the app URL and the demo users', () => {
     const text = banner.join('\n');
     expect(text).toContain(`passport-mi-account example app: ${example.url}`);
@@ -170,12 +176,13 @@ describe('example app over HTTP (embedded emulator, auto-approving user 1001)', 
 
   it('shows the login-failed page when the user refuses on Mi Account', async () => {
     const agent = new CookieAgent();
+    const state = await pendingLoginState(agent);
     const { response, hops } = await agent.follow(
-      `${example.url}/auth/mi/callback?error=96012&error_description=user%20said%20no`,
+      `${example.url}/auth/mi/callback?error=96012&error_description=user%20said%20no&state=${state}`,
     );
     const html = await response.text();
     expect(hops.map((hop) => new URL(hop).pathname + new URL(hop).search)).toEqual([
-      '/auth/mi/callback?error=96012&error_description=user%20said%20no',
+      `/auth/mi/callback?error=96012&error_description=user%20said%20no&state=${state}`,
       '/login?failed=1',
     ]);
     expect(response.status).toBe(200);
@@ -201,7 +208,10 @@ describe('example app over HTTP (embedded emulator, auto-approving user 1001)', 
   });
 
   it('shows the Mi code, name and hint of an authorization error (502), without a stack trace', async () => {
-    const response = await fetch(`${example.url}/auth/mi/callback?error=96010`);
+    const agent = new CookieAgent();
+    const response = await agent.request(
+      `${example.url}/auth/mi/callback?error=96010&state=${await pendingLoginState(agent)}`,
+    );
     const html = await response.text();
     expect(response.status).toBe(502);
     expect(html).toContain('<code>96010 OA_INVALID_REDIRECT_URI</code>');

@@ -61,8 +61,9 @@ describe('hostile input on the callback', () => {
   });
 
   it('an error parameter given twice is still an authorization error, not a crash', async () => {
+    const { agent, state } = await started();
     h.app.errors.length = 0;
-    const response = await fetch(`${h.app.url}/auth/mi/callback?error=96012&error=96012`, { redirect: 'manual' });
+    const response = await agent.get(`${h.app.url}/auth/mi/callback?error=96012&error=96012&state=${state}`);
     expect(response.status).toBe(500);
     expect(h.app.errors[0]).toBeInstanceOf(MiAccountError);
     expect(h.app.errors[0]!.message).toMatch(/^Mi Account authorization failed/);

@@ -1,5 +1,6 @@
 import { MiAccountError } from '../../lib';
 import { CLIENT_SECRET, Harness, login, loginAs, startHarness } from '../helpers/mi';
+import { UserAgent } from '../helpers/browserless';
 
 type ProfileBody = { profile: Record<string, unknown> & { id: string; openId: string; scopes: string[] } };
 
@@ -140,16 +141,22 @@ describe('login through Express and the emulator', () => {
 
   it('treats error=access_denied as a refusal too', async () => {
     h = await startHarness();
-    const response = await fetch(`${h.app.url}/auth/mi/callback?error=access_denied&state=x`, { redirect: 'manual' });
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe('/login-failed');
+    const agent = new UserAgent();
+    const state = new URL((await agent.get(`${h.app.url}/auth/mi`)).headers.get('location')!).searchParams.get('state');
+    const { final } = await agent.follow(
+      `${h.app.url}/auth/mi/callback?error=access_denied&error_description=no&state=${state}`,
+    );
+    expect(final.status).toBe(403);
+    expect(await final.json()).toEqual({ failed: true, messages: ['no'] });
   });
 
   it('turns another numeric error on the callback into a MiAccountError', async () => {
     h = await startHarness();
-    const response = await fetch(`${h.app.url}/auth/mi/callback?error=96007&error_description=bad%20scope`, {
-      redirect: 'manual',
-    });
+    const agent = new UserAgent();
+    const state = new URL((await agent.get(`${h.app.url}/auth/mi`)).headers.get('location')!).searchParams.get('state');
+    const response = await agent.get(
+      `${h.app.url}/auth/mi/callback?error=96007&error_description=bad%20scope&state=${state}`,
+    );
     expect(response.status).toBe(500);
     expect(h.app.errors[0]).toMatchObject({ code: 96007, errorName: 'OA_INVALID_SCOPE' });
   });

@@ -46,6 +46,8 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
           clientID: CLIENT_ID,
           openApiURL: emulator.openApiURL,
           timeout: 800,
+          // Most tests here send the token in the query for brevity; the default refusal is in token-strategy-hardening.
+          allowQueryToken: true,
           ...options,
         } as MiAccountTokenStrategyOptions & { passReqToCallback?: false },
         (_token, profile, done) => {
@@ -93,7 +95,7 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
     expect(verified[0]!.openId).toEqual(expect.any(String));
   });
 
-  it('accepts the query string', async () => {
+  it('accepts the query string when the app opts in (allowQueryToken)', async () => {
     await startApi();
     const tokens = await implicitTokens();
     const response = await fetch(
