@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 // Named import: the emitted .d.ts then needs no esModuleInterop in the consumer's tsconfig.
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import type { AuthenticateOptions } from 'passport';
@@ -22,16 +22,22 @@ export type MiScopeInput = string | number | ReadonlyArray<string | number>;
 export type MiAccountDoneCallback = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
 
 /**
- * The request as the strategy reads it: Node's `IncomingMessage` plus what Express, Koa's and Fastify's passport
- * adapters and NestJS add. Structural on purpose, so that Express 4 and Express 5 type users both compile.
+ * The request as the strategy reads it: what Express (4 and 5), koa-passport, @fastify/passport and NestJS all
+ * provide. Structural on purpose, so that Express 4 and Express 5 type users both compile.
  */
-export interface MiAccountRequest extends IncomingMessage {
-  /** Parsed query string (Express `req.query`). */
+export interface MiAccountRequest {
+  /** Request headers, names in lower case. */
+  headers: IncomingHttpHeaders;
+  /** Path and query string. */
+  url?: string;
+  /** The URL before any router rewrote `url` (Express `req.originalUrl`). */
+  originalUrl?: string;
+  /** Parsed query string (`req.query`). */
   query?: unknown;
   /** Parsed body, when a body parser ran (a form-POSTed callback carries `code` here). */
   body?: unknown;
-  /** The URL before any router rewrote `url` (Express `req.originalUrl`). */
-  originalUrl?: string;
+  /** The connection (its `encrypted` flag tells https). */
+  socket?: unknown;
 }
 
 /**
@@ -77,23 +83,32 @@ export type MiAccountVerifyWithProfile = (
   profile: MiAccountProfile,
   done: MiAccountDoneCallback,
 ) => void;
-/** {@link MiAccountVerifyWithParams} with the request first (`passReqToCallback: true`). */
-export type MiAccountVerifyWithRequestAndParams = (
-  req: MiAccountRequest,
-  accessToken: string,
-  refreshToken: string,
-  params: MiAccountTokenParams,
-  profile: MiAccountProfile,
-  done: MiAccountDoneCallback,
-) => void;
-/** {@link MiAccountVerifyWithProfile} with the request first (`passReqToCallback: true`). */
-export type MiAccountVerifyWithRequestAndProfile = (
-  req: MiAccountRequest,
-  accessToken: string,
-  refreshToken: string,
-  profile: MiAccountProfile,
-  done: MiAccountDoneCallback,
-) => void;
+/**
+ * {@link MiAccountVerifyWithParams} with the request first (`passReqToCallback: true`). Declared as a method so that
+ * `req` may be annotated with your framework's request type (Express's `Request`…).
+ */
+export type MiAccountVerifyWithRequestAndParams = {
+  /** The verify callback (method syntax makes `req` bivariant). */
+  verify(
+    req: MiAccountRequest,
+    accessToken: string,
+    refreshToken: string,
+    params: MiAccountTokenParams,
+    profile: MiAccountProfile,
+    done: MiAccountDoneCallback,
+  ): void;
+}['verify'];
+/** {@link MiAccountVerifyWithProfile} with the request first (`passReqToCallback: true`); `req` as above. */
+export type MiAccountVerifyWithRequestAndProfile = {
+  /** The verify callback (method syntax makes `req` bivariant). */
+  verify(
+    req: MiAccountRequest,
+    accessToken: string,
+    refreshToken: string,
+    profile: MiAccountProfile,
+    done: MiAccountDoneCallback,
+  ): void;
+}['verify'];
 /**
  * Verify callback: the number of parameters decides the form, as in passport-oauth2. A callback written inline gets
  * its parameter types from here with 5 parameters; TypeScript cannot tell 4 from 5 by arity, so type a 4-parameter

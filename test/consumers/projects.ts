@@ -110,6 +110,16 @@ const verifyReq5: MiAccountVerifyWithRequestAndProfile = (req, accessToken, refr
   done(null, { id: profile.id, url: req.url });
 passport.use('mi-req-4', new MiAccountStrategy({ ...base, passReqToCallback: true }, verifyReq5));
 
+// A request annotated with the framework's own type is accepted too.
+passport.use(
+  'mi-req-express',
+  new MiAccountStrategy(
+    { ...base, passReqToCallback: true },
+    (req: express.Request, accessToken, refreshToken, params, profile, done) =>
+      done(null, { id: profile.id, path: req.path, mac: params.mac_key.length }),
+  ),
+);
+
 const app = express();
 app.use(passport.initialize());
 app.get(
