@@ -9,6 +9,12 @@ export type {
   MiAccountVerifyFunctionWithRequest,
   MiAccountDoneCallback,
   MiScopeInput,
+  MiAccountRequest,
+  MiAccountTokenParams,
+  MiAccountVerifyWithParams,
+  MiAccountVerifyWithProfile,
+  MiAccountVerifyWithRequestAndParams,
+  MiAccountVerifyWithRequestAndProfile,
 } from './strategy';
 export type { StateStoreLike } from './state';
 export { MiAccountTokenStrategy } from './token-strategy';

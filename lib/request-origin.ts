@@ -1,12 +1,14 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Express's compiled `trust proxy` setting: is the peer at `address`, `hop` hops away, a trusted proxy? */
 type TrustProxyFn = (address: string | undefined, hop: number) => boolean;
 
 /** The parts of an Express request (4 or 5) the origin is read from; a bare Node request works too. */
-export type OriginRequest = Pick<IncomingMessage, 'headers' | 'socket'> & {
+export interface OriginRequest {
+  headers: IncomingHttpHeaders;
+  socket?: unknown;
   app?: { get?(setting: string): unknown };
-};
+}
 
 /**
  * Whether the forwarded headers of this request may be believed: the strategy's `proxy` option when set (an
@@ -17,7 +19,8 @@ export function trustsForwardedHeaders(req: OriginRequest, proxy: boolean | unde
   if (proxy !== undefined) return proxy;
   // Express compiles `app.set('trust proxy', …)` into this function (Express 4 and 5 alike).
   const trust = req.app?.get?.('trust proxy fn');
-  return typeof trust === 'function' && Boolean((trust as TrustProxyFn)(req.socket?.remoteAddress, 0));
+  const peer = (req.socket as { remoteAddress?: string } | undefined)?.remoteAddress;
+  return typeof trust === 'function' && Boolean((trust as TrustProxyFn)(peer, 0));
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { Request } from 'express';
-import type { Agent } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 // Named import: the emitted .d.ts then needs no esModuleInterop in the consumer's tsconfig.
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
+import type { AuthenticateOptions } from 'passport';
 import type { StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'passport-oauth2';
 import { localeFromAcceptLanguage, toMiLocale } from './button';
 import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiAccountClient } from './client';
@@ -14,6 +14,7 @@ import { requestOrigin } from './request-origin';
 import type { TokenSet } from './response';
 import { normalizeScopes } from './scopes';
 import { explainStateFailures, StateStoreLike } from './state';
+import { assertVerifyArity } from './verify-arity';
 
 /** Scopes as names (`'profile'`, `'openid'`…) or numeric Mi IDs: an array, or one string separated by spaces or commas. */
 export type MiScopeInput = string | number | ReadonlyArray<string | number>;
@@ -23,33 +24,105 @@ export type MiScopeInput = string | number | ReadonlyArray<string | number>;
  */
 export type MiAccountDoneCallback = (err?: Error | null | unknown, user?: Express.User | false, info?: object) => void;
 
-/** Verify callback: `params` is the parsed token response (expires_in, scope, mac_key, openId, union_id…). */
-export type MiAccountVerifyFunction =
-  | ((
-      accessToken: string,
-      refreshToken: string,
-      params: Record<string, unknown>,
-      profile: MiAccountProfile,
-      done: MiAccountDoneCallback,
-    ) => void)
-  | ((accessToken: string, refreshToken: string, profile: MiAccountProfile, done: MiAccountDoneCallback) => void);
-/** Verify callback with `passReqToCallback: true`: the Express request first, then as {@link MiAccountVerifyFunction}. */
+/**
+ * The request as the strategy reads it: what Express (4 and 5), koa-passport, @fastify/passport and NestJS all
+ * provide. Structural on purpose, so that Express 4 and Express 5 type users both compile.
+ */
+export interface MiAccountRequest {
+  /** Request headers, names in lower case. */
+  headers: IncomingHttpHeaders;
+  /** Path and query string. */
+  url?: string;
+  /** The URL before any router rewrote `url` (Express `req.originalUrl`). */
+  originalUrl?: string;
+  /** Parsed query string (`req.query`). */
+  query?: unknown;
+  /** Parsed body, when a body parser ran (a form-POSTed callback carries `code` here). */
+  body?: unknown;
+  /** The connection (its `encrypted` flag tells https; its `remoteAddress` is checked against `trust proxy`). */
+  socket?: unknown;
+  /** The Express app (its compiled `trust proxy` setting decides whether forwarded headers are believed). */
+  app?: { get?(setting: string): unknown };
+}
+
+/**
+ * The token response of a login as Mi Account sent it, keys and string values trimmed (protocol §4): the `params`
+ * of a 5-argument verify callback. `access_token`, `mac_key` and `expires_in` are guaranteed (the strategy refuses a
+ * response without them); the other fields are present when Mi sends them.
+ */
+export interface MiAccountTokenParams {
+  /** The access token (guaranteed). */
+  access_token: string;
+  /** The key that signs Open API calls, as long-lived as the access token (guaranteed). Keep it secret. */
+  mac_key: string;
+  /** Lifetime of the access token in seconds (guaranteed; a number, or a numeric string). */
+  expires_in: number | string;
+  /** The refresh token (single use): the same value as verify's `refreshToken`. */
+  refresh_token?: string;
+  /** The scopes actually granted, numeric IDs separated by spaces, e.g. `'1 3'`. */
+  scope?: string;
+  /** `'mac'`. */
+  token_type?: string;
+  /** `'HmacSha1'` (any letter case). */
+  mac_algorithm?: string;
+  /** The user's ID within this app, the stable login key (Mi sends it in every token response). */
+  openId?: string;
+  /** The user's ID across the developer's apps (2024 docs; often absent). */
+  union_id?: string;
+  /** Any other field Mi Account adds. */
+  [field: string]: unknown;
+}
+
+/** Verify callback with the token response: `(accessToken, refreshToken, params, profile, done)`. */
+export type MiAccountVerifyWithParams = (
+  accessToken: string,
+  refreshToken: string,
+  params: MiAccountTokenParams,
+  profile: MiAccountProfile,
+  done: MiAccountDoneCallback,
+) => void;
+/** Verify callback without the token response: `(accessToken, refreshToken, profile, done)`. */
+export type MiAccountVerifyWithProfile = (
+  accessToken: string,
+  refreshToken: string,
+  profile: MiAccountProfile,
+  done: MiAccountDoneCallback,
+) => void;
+/**
+ * {@link MiAccountVerifyWithParams} with the request first (`passReqToCallback: true`). Declared as a method so that
+ * `req` may be annotated with your framework's request type (Express's `Request`…).
+ */
+export type MiAccountVerifyWithRequestAndParams = {
+  /** The verify callback (method syntax makes `req` bivariant). */
+  verify(
+    req: MiAccountRequest,
+    accessToken: string,
+    refreshToken: string,
+    params: MiAccountTokenParams,
+    profile: MiAccountProfile,
+    done: MiAccountDoneCallback,
+  ): void;
+}['verify'];
+/** {@link MiAccountVerifyWithProfile} with the request first (`passReqToCallback: true`); `req` as above. */
+export type MiAccountVerifyWithRequestAndProfile = {
+  /** The verify callback (method syntax makes `req` bivariant). */
+  verify(
+    req: MiAccountRequest,
+    accessToken: string,
+    refreshToken: string,
+    profile: MiAccountProfile,
+    done: MiAccountDoneCallback,
+  ): void;
+}['verify'];
+/**
+ * Verify callback: the number of parameters decides the form, as in passport-oauth2. A callback written inline gets
+ * its parameter types from here with 5 parameters; TypeScript cannot tell 4 from 5 by arity, so type a 4-parameter
+ * callback as {@link MiAccountVerifyWithProfile} (see the README).
+ */
+export type MiAccountVerifyFunction = MiAccountVerifyWithParams | MiAccountVerifyWithProfile;
+/** Verify callback with `passReqToCallback: true`: the request first, then as {@link MiAccountVerifyFunction}. */
 export type MiAccountVerifyFunctionWithRequest =
-  | ((
-      req: Request,
-      accessToken: string,
-      refreshToken: string,
-      params: Record<string, unknown>,
-      profile: MiAccountProfile,
-      done: MiAccountDoneCallback,
-    ) => void)
-  | ((
-      req: Request,
-      accessToken: string,
-      refreshToken: string,
-      profile: MiAccountProfile,
-      done: MiAccountDoneCallback,
-    ) => void);
+  MiAccountVerifyWithRequestAndParams | MiAccountVerifyWithRequestAndProfile;
 
 /** Options shared by {@link MiAccountStrategyOptions} and {@link MiAccountStrategyOptionsWithRequest}. */
 export interface MiAccountStrategyOptionsBase {
@@ -116,20 +189,25 @@ export interface MiAccountStrategyOptionsWithRequest extends MiAccountStrategyOp
   passReqToCallback: true;
 }
 
-/** Per-request options of `passport.authenticate('mi-account', { … })`. */
-export interface MiAccountAuthenticateOptions {
-  /** Scopes for this login, replacing the strategy's `scope`. */
-  scope?: MiScopeInput;
-  /** Callback URL for this login, replacing the strategy's `callbackURL`; must satisfy the registered redirect URIs. */
-  callbackURL?: string;
-  /** Sent as `skip_confirm` (false makes the user confirm the account every time), replacing the strategy's setting. */
-  skipConfirm?: boolean;
-  /** `_locale` of Mi pages for this login (`'en_US'`…, or `'auto'`), replacing the strategy's `locale`. */
-  locale?: string;
-  /** A string is sent as Mi's `state` unchanged (you then check it yourself); an object is handed to the state store. */
-  state?: string | Record<string, unknown>;
-  [option: string]: unknown;
+declare module 'passport' {
+  // Per-login options of passport-mi-account, so that `passport.authenticate('mi-account', { … })` type-checks.
+  interface AuthenticateOptions {
+    /** passport-mi-account: sent as `skip_confirm` (false makes the user confirm the account every time). */
+    skipConfirm?: boolean | undefined;
+    /** passport-mi-account: `_locale` of Mi pages for this login (`'en_US'`…, or `'auto'`). */
+    locale?: string | undefined;
+    /** passport-mi-account: callback URL for this login, replacing the strategy's `callbackURL`. */
+    callbackURL?: string | undefined;
+  }
 }
+
+/**
+ * Per-request options of `passport.authenticate('mi-account', { … })`: passport's own options (`failureRedirect`,
+ * `failureMessage`…) plus `scope` (names or numeric IDs, replacing the strategy's), `callbackURL`, `skipConfirm` and
+ * `locale` (`'auto'` derives it from Accept-Language). A string `state` is sent to Mi unchanged (you then check it
+ * yourself). Assignable to passport's `AuthenticateOptions`, which this package augments with the Mi options.
+ */
+export type MiAccountAuthenticateOptions = AuthenticateOptions;
 
 interface StrategySettings {
   callbackURL: string | undefined;
@@ -156,6 +234,9 @@ interface OAuth2Internals {
   _clientId: string;
   getOAuthAccessToken: TokenRequest;
 }
+
+// passport-oauth2's types want Express's request; it reads only what MiAccountRequest declares.
+type ExpressRequest = Parameters<OAuth2Strategy['authenticate']>[0];
 
 type LoginObject = Omit<MiAccountStrategy, '_oauth2'> & { _oauth2: OAuth2Internals };
 
@@ -217,6 +298,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       } as StrategyOptionsWithRequest,
       verify as VerifyFunctionWithRequest,
     );
+    assertVerifyArity(this, verify, options.passReqToCallback === true);
     this.name = options.name ?? 'mi-account';
     this.settings = {
       callbackURL: options.callbackURL,
@@ -247,7 +329,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
   }
 
   /** Starts the login (redirect to Mi Account) or completes it on the callback. */
-  override authenticate(req: Request, options: MiAccountAuthenticateOptions = {}): void {
+  override authenticate(req: MiAccountRequest, options: MiAccountAuthenticateOptions = {}): void {
     observeLogin(this, req);
     const query = (req.query ?? {}) as Record<string, unknown>;
     if (query.error !== undefined) return this.verifyStateThenReportError(req, options, query);
@@ -282,19 +364,26 @@ export class MiAccountStrategy extends OAuth2Strategy {
       _accessTokenUrl: shared._accessTokenUrl,
       _clientId: shared._clientId,
       getOAuthAccessToken: (grantCode, params, callback) =>
-        this.requestTokens(grantCode, params, callback, (result) => {
-          tokens = result;
-          tokensObtained(req, this.name, result);
-        }),
+        this.requestTokens(
+          grantCode,
+          params,
+          (err, ...results) =>
+            // A code already used or expired is the user's doing (a callback loaded twice, a slow user): a failed login.
+            isUsedCode(err) ? login.fail({ message: USED_CODE_MESSAGE, code: 96013 }, 400) : callback(err, ...results),
+          (result) => {
+            tokens = result;
+            tokensObtained(req, this.name, result);
+          },
+        ),
     };
     login.userProfile = (accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void) =>
       tokens ? this.loadProfile(tokens, profileLoaded(req, this.name, done)) : this.userProfile(accessToken, done);
-    OAuth2Strategy.prototype.authenticate.call(login, req, effective);
+    OAuth2Strategy.prototype.authenticate.call(login, req as ExpressRequest, effective);
   }
 
   /** The authorization leg: checks the callback URL against the registered ones, then lets passport-oauth2 redirect. */
   private startAuthorization(
-    req: Request,
+    req: MiAccountRequest,
     callbackURL: string | undefined,
     options: MiAccountAuthenticateOptions,
   ): void {
@@ -315,7 +404,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       ...options,
       locale: locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale,
     };
-    OAuth2Strategy.prototype.authenticate.call(this, req, effective);
+    OAuth2Strategy.prototype.authenticate.call(this, req as ExpressRequest, effective);
   }
 
   /** node-oauth's token call, answered by MiAccountClient: code exchange, or refresh for passport-oauth2-refresh. */
@@ -397,7 +486,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
    * user to the callback with their own error text. An unverified one is a state failure that shows none of its text.
    */
   private verifyStateThenReportError(
-    req: Request,
+    req: MiAccountRequest,
     options: MiAccountAuthenticateOptions,
     query: Record<string, unknown>,
   ): void {
@@ -446,24 +535,32 @@ export class MiAccountStrategy extends OAuth2Strategy {
     );
   }
 
-  private effectiveCallbackURL(req: Request, override: string | undefined): string | undefined {
+  private effectiveCallbackURL(req: MiAccountRequest, override: string | undefined): string | undefined {
     const callbackURL = override ?? this.settings.callbackURL;
     if (!callbackURL || isAbsolute(callbackURL)) return callbackURL;
     return new URL(callbackURL, originalURL(req, this.settings.trustProxy)).toString();
   }
 }
 
+const USED_CODE_MESSAGE =
+  'This Mi Account sign-in link was already used or has expired (Mi Account error 96013 OA_INVALID_CODE: a code ' +
+  'works once, for 5–10 minutes, and the callback page was probably loaded twice or too late). Start the login again.';
+
+function isUsedCode(err: unknown): boolean {
+  return err instanceof MiAccountError && err.code === 96013 && err.step === 'token exchange';
+}
+
 function isAbsolute(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:/i.test(url);
 }
 
-function headerValue(req: Request, name: string): string | undefined {
+function headerValue(req: MiAccountRequest, name: string): string | undefined {
   const value = req.headers?.[name];
   return Array.isArray(value) ? value.join(',') : value;
 }
 
 /** The URL the browser requested, with the origin Express gives it under the app's `trust proxy` (or `proxy`). */
-function originalURL(req: Request, trustProxy: boolean | undefined): string {
+function originalURL(req: MiAccountRequest, trustProxy: boolean | undefined): string {
   return `${requestOrigin(req, trustProxy)}${req.originalUrl || req.url || '/'}`;
 }
 

@@ -63,6 +63,8 @@ export async function startTestApp(
       res.redirect('/profile');
     },
   );
+  // The same callback without failureRedirect: passport answers a failed login itself.
+  app.get('/auth/mi/callback-bare', passport.authenticate('mi-account'), (_req, res) => res.redirect('/profile'));
   app.get('/profile', (req, res) => {
     if (!req.user) return res.status(401).json({ error: 'not logged in' });
     res.json(req.user);

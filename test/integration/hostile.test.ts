@@ -52,12 +52,15 @@ describe('hostile input on the callback', () => {
     ['NUL bytes in the code', 'abc%00def'],
     ['invalid percent-encoding', 'abc%zz%e0%a4'],
     ['a code with unicode', '%F0%9F%98%80'],
-  ])('%s reaches Mi Account safely and ends in 96013', async (_name, code) => {
+  ])('%s reaches Mi Account safely and ends, as 96013, in the failureRedirect', async (_name, code) => {
     const { agent, state } = await started();
     h.app.errors.length = 0;
+    h.emulator.stats.reset();
     const response = await agent.get(`${h.app.url}/auth/mi/callback?code=${code}&state=${state}`);
-    expect(response.status).toBe(500);
-    expect(h.app.errors[0]).toMatchObject({ code: 96013 });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/login-failed');
+    expect(h.emulator.stats.requests['/oauth2/token']).toBe(1);
+    expect(h.app.errors).toEqual([]);
   });
 
   it('an error parameter given twice is still an authorization error, not a crash', async () => {

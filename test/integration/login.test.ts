@@ -161,19 +161,14 @@ describe('login through Express and the emulator', () => {
     expect(h.app.errors[0]).toMatchObject({ code: 96007, errorName: 'OA_INVALID_SCOPE' });
   });
 
-  it('reports an invalid code as MiAccountError 96013 OA_INVALID_CODE', async () => {
+  it('ends an invalid code (96013 OA_INVALID_CODE) in the failureRedirect, not in a 500', async () => {
     h = await startHarness({}, { autoApprove: undefined });
     const { agent } = await login(h.app);
     const state = new URL((await agent.get(`${h.app.url}/auth/mi`)).headers.get('location')!).searchParams.get('state');
     const response = await agent.get(`${h.app.url}/auth/mi/callback?code=not-a-real-code&state=${state}`);
-    expect(response.status).toBe(500);
-    const error = h.app.errors[0] as MiAccountError;
-    expect(error).toBeInstanceOf(MiAccountError);
-    expect(error.code).toBe(96013);
-    expect(error.message).toBe(
-      'Mi Account token exchange failed (/oauth2/token): 96013 OA_INVALID_CODE — the code is invalid or expired (single use, 5–10 minutes)' +
-        (error.description ? ` [Mi Account says: ${error.description}]` : ''),
-    );
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/login-failed');
+    expect(h.app.errors).toEqual([]);
   });
 
   it('refuses a replayed callback: the code is single use and the state is gone', async () => {
