@@ -50,6 +50,12 @@ export interface MiAccountTokenStrategyOptions {
    */
   agent?: Agent;
   /**
+   * MAC-sign the verifying Open API calls with the caller's mac_key. Default true, and pinned: the mac_key comes from
+   * the caller, so a refused signature is that caller's 401 and never switches this strategy to unsigned calls.
+   * `false` sends unsigned calls (Mi Account accepts them; the mac_key is then not checked).
+   */
+  signRequests?: boolean;
+  /**
    * Cache verified tokens for this long (ms). Off by default: with a cache, a token the user revoked keeps
    * working until its entry expires, but repeated API calls skip a round trip to Mi Account.
    */
@@ -148,6 +154,8 @@ export class MiAccountTokenStrategy extends Strategy {
       openApiURL: options.openApiURL,
       timeout: options.timeout,
       agent: options.agent,
+      // Pinned: one caller's wrong mac_key must not turn signing off for every later caller (no self-healing here).
+      signRequests: options.signRequests ?? true,
     });
     this.verify = verify;
     this.fields = {

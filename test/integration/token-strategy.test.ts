@@ -134,6 +134,33 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
     expect(response.status).toBe(401);
   });
 
+  it('keeps signing after a wrong mac_key against a server that accepts unsigned calls (no self-healing on caller input)', async () => {
+    const permissive = await startMiAccountEmulator({
+      clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8765/spa' }],
+      users: USERS,
+      autoApprove: '1001',
+    });
+    try {
+      await startApi({ openApiURL: permissive.openApiURL });
+      const { url, state } = buildImplicitAuthorizeUrl({
+        clientID: CLIENT_ID,
+        redirectURI: REDIRECT,
+        scope: ['profile', 'openid'],
+        authorizationURL: permissive.authorizationURL,
+      });
+      const location = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!);
+      const tokens = parseImplicitCallback(location.hash, state, location.search);
+      const token = encodeURIComponent(tokens.accessToken);
+      expect((await fetch(`${api}?access_token=${token}&mac_key=wrong-key`)).status).toBe(401);
+      expect((await fetch(`${api}?access_token=${token}&mac_key=another-wrong-key`)).status).toBe(401);
+      expect((await fetch(`${api}?access_token=${token}&mac_key=${encodeURIComponent(tokens.macKey)}`)).status).toBe(
+        200,
+      );
+    } finally {
+      await permissive.close();
+    }
+  });
+
   it('passes a network failure on as an error, not a 401', async () => {
     await startApi();
     const tokens = await implicitTokens();
