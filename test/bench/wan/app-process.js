@@ -1,5 +1,6 @@
 // The app under test, alone in a fresh process per run so that its first login is cold: no pooled connection, no
-// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC and exits on 'close'.
+// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC and exits on 'close'. With `prime`,
+// /prime/* logs in through other ports of the same Mi hosts.
 'use strict';
 const express = require('express');
 const session = require('express-session');
@@ -20,6 +21,15 @@ app.get('/auth/start', passport.authenticate('login'));
 app.get('/auth/callback', passport.authenticate('login', { failureRedirect: '/failed' }), (req, res) =>
   res.redirect('/me'),
 );
+if (settings.prime) {
+  // The priming login: the same strategy through other ports, so it warms code and leaves the measured pools empty.
+  const callbackURL = `http://127.0.0.1:${settings.port}/prime/callback`;
+  passport.use('prime', createStrategy(settings.kind, { ...settings, ...settings.prime, callbackURL }));
+  app.get('/prime/start', passport.authenticate('prime'));
+  app.get('/prime/callback', passport.authenticate('prime', { failureRedirect: '/failed' }), (req, res) =>
+    res.redirect('/me'),
+  );
+}
 app.get('/me', (req, res) => res.json(req.user || null));
 app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }));
 

@@ -19,11 +19,12 @@ const cookiesOf = (response) => (response.headers['set-cookie'] || []).map((c) =
 
 /**
  * One login: the authorization redirect, the (auto-approved) consent page, a pause of `consentMs` as a user would
- * take there, then the callback, timed from the request to its redirect, and the profile page. Returns callback ms.
+ * take there, then the callback, timed from the request to its redirect, and the profile page. `route` is the path
+ * prefix of the app's login routes. Returns callback ms.
  */
-async function login(appUrl, consentMs) {
-  const start = await get(`${appUrl}/auth/start`);
-  if (start.status !== 302) throw new Error(`the app answered ${start.status} to /auth/start`);
+async function login(appUrl, consentMs, route = 'auth') {
+  const start = await get(`${appUrl}/${route}/start`);
+  if (start.status !== 302) throw new Error(`the app answered ${start.status} to /${route}/start`);
   const cookie = cookiesOf(start);
   const authorize = await get(start.headers.location, {}, false);
   if (authorize.status !== 302) throw new Error(`the consent page answered ${authorize.status}`);

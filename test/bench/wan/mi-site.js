@@ -8,28 +8,42 @@ const { startTlsFront } = require('./tls-front');
 
 /**
  * Starts the site. `emulatorOptions` go to startMiAccountEmulator; rttMs, tlsVersion ('TLSv1.2' | 'TLSv1.3'), key and
- * cert shape the network. Resolves to { urls, connections(), reset(), close() }; connections() counts per host.
+ * cert shape the network; `prime` adds primeUrls, the same hosts on other ports. Resolves to
+ * { urls, primeUrls, connections(), reset(), close() }; connections() counts per host, through `urls` only.
  */
-async function startMiSite({ emulatorOptions, rttMs, tlsVersion, key, cert }) {
+async function startMiSite({ emulatorOptions, rttMs, tlsVersion, key, cert, prime = false }) {
   const emulator = await startMiAccountEmulator(emulatorOptions);
   const front = await startTlsFront({ key, cert, tlsVersion, target: { host: '127.0.0.1', port: emulator.port } });
   const target = { host: front.host, port: front.port };
-  const account = await startDelayHop({ listenHost: ACCOUNT_HOST, target, rttMs });
-  const open = await startDelayHop({ listenHost: OPEN_API_HOST, target, rttMs });
+  const hops = [];
+  const urlsThrough = async () => {
+    const account = await startDelayHop({ listenHost: ACCOUNT_HOST, target, rttMs });
+    const open = await startDelayHop({ listenHost: OPEN_API_HOST, target, rttMs });
+    hops.push(account, open);
+    return {
+      urls: {
+        // The browser's way to the consent page is not the app's network: the driver goes to the emulator directly.
+        authorizationURL: emulator.authorizationURL,
+        tokenURL: `https://${account.host}:${account.port}/oauth2/token`,
+        openApiURL: `https://${open.host}:${open.port}`,
+      },
+      account,
+      open,
+    };
+  };
+  const { urls, account, open } = await urlsThrough();
+  // Other ports, so other connection pools: a login through them warms the app's code, not its connections.
+  const primeUrls = prime ? (await urlsThrough()).urls : undefined;
   return {
-    urls: {
-      // The browser's way to the consent page is not the app's network: the driver goes to the emulator directly.
-      authorizationURL: emulator.authorizationURL,
-      tokenURL: `https://${account.host}:${account.port}/oauth2/token`,
-      openApiURL: `https://${open.host}:${open.port}`,
-    },
+    urls,
+    primeUrls,
     connections: () => ({ account: account.connections(), open: open.connections() }),
     reset: () => {
       account.resetConnections();
       open.resetConnections();
     },
     close: async () => {
-      await Promise.all([account.close(), open.close()]);
+      await Promise.all(hops.map((hop) => hop.close()));
       await front.close();
       await emulator.close();
     },

@@ -17,7 +17,8 @@ async function main() {
     process.send({ connections: site.connections() });
   });
   process.on('disconnect', () => process.exit(0));
-  process.send({ ready: Object.fromEntries([...running].map(([name, site]) => [name, site.urls])) });
+  const ready = [...running].map(([name, site]) => [name, { urls: site.urls, primeUrls: site.primeUrls }]);
+  process.send({ ready: Object.fromEntries(ready) });
 }
 
 main().catch((err) => {
