@@ -88,7 +88,12 @@ describe('Mi site across the modelled WAN (TLS in front of the emulator, two hos
     }
   }
 
-  async function withSite<T>(tlsVersion: string, fn: (site: SiteLike) => Promise<T>, rttMs = RTT): Promise<T> {
+  async function withSite<T>(
+    tlsVersion: string,
+    fn: (site: SiteLike) => Promise<T>,
+    rttMs = RTT,
+    prime = false,
+  ): Promise<T> {
     const site: SiteLike = await startMiSite({
       emulatorOptions: {
         clients: [{ clientID: '1', clientSecret: 's', redirectURIs: 'http://127.0.0.1/' }],
@@ -98,6 +103,7 @@ describe('Mi site across the modelled WAN (TLS in front of the emulator, two hos
       tlsVersion,
       key: cert.key,
       cert: cert.cert,
+      prime,
     });
     try {
       return await fn(site);
@@ -107,6 +113,7 @@ describe('Mi site across the modelled WAN (TLS in front of the emulator, two hos
   }
   interface SiteLike {
     urls: { tokenURL: string; openApiURL: string };
+    primeUrls?: { tokenURL: string; openApiURL: string };
     connections(): { account: number; open: number };
     close(): Promise<void>;
   }
@@ -133,5 +140,22 @@ describe('Mi site across the modelled WAN (TLS in front of the emulator, two hos
       await coldThenWarm(`${site.urls.openApiURL}/user/profile`);
       expect(site.connections()).toEqual({ account: 1, open: 1 });
     });
+  });
+
+  it('offers priming URLs on the same hosts but other ports, left out of the measured counts', async () => {
+    await withSite(
+      'TLSv1.3',
+      async (site) => {
+        const prime = site.primeUrls!;
+        expect(new URL(prime.tokenURL).hostname).toBe(ACCOUNT_HOST);
+        expect(new URL(prime.tokenURL).port).not.toBe(new URL(site.urls.tokenURL).port);
+        expect(new URL(prime.openApiURL).port).not.toBe(new URL(site.urls.openApiURL).port);
+        await coldThenWarm(prime.tokenURL);
+        await coldThenWarm(`${prime.openApiURL}/user/profile`);
+        expect(site.connections()).toEqual({ account: 0, open: 0 });
+      },
+      RTT,
+      true,
+    );
   });
 });
