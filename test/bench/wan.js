@@ -102,7 +102,7 @@ async function startRemote(network, appPorts) {
     connections: (site) => ask({ type: 'connections', site }),
     reset: (site) => ask({ type: 'reset', site }),
     close: async () => {
-      child.send({ type: 'close' });
+      if (child.connected) child.send({ type: 'close' });
       await exited(child);
     },
   };
@@ -138,7 +138,7 @@ async function runOnce(kind, remote, port, caFile) {
     return { cold, warm: warmLegs, coldConnections, connections: await remote.connections(kind) };
   } finally {
     closeDriver();
-    child.send('close');
+    if (child.connected) child.send('close');
     await exited(child);
   }
 }
