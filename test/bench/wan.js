@@ -145,7 +145,7 @@ async function runOnce(kind, remote, port, caFile) {
 
 function table(results, machine, seconds) {
   const lines = [
-    `Machine: ${machine}. \`npm run bench:wan\`: RTT ${rtts.join(' and ')} ms, TLS ${tlsVersions.map((v) => v.slice(4)).join(' and ')}; ${rounds} rounds, each a fresh app process with 1 cold login${prime ? ' (its code primed by a login through other ports)' : ''} then ${warm} warm ones, ${consentMs} ms on the consent page; took ${Math.round(seconds)} s. Legs: median × RTT (min–max), then the median in ms.`,
+    `Machine: ${machine}. \`npm run bench:wan\`: RTT ${rtts.join(' and ')} ms, TLS ${tlsVersions.map((v) => v.slice(4)).join(' and ')}; rounds: ${rounds}, each a fresh app process with 1 cold login${prime ? ' (its code primed by a login through other ports)' : ''} then ${warm} warm; ${consentMs} ms on the consent page; took ${Math.round(seconds)} s. Legs: median × RTT (min–max), then the median in ms.`,
     '',
     '| RTT, TLS | strategy | cold callback leg | warm callback leg | connections opened, cold login (account + open API host) | target (#16) |',
     '|---|---|---|---|---|---|',
