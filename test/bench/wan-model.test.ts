@@ -11,8 +11,20 @@ const { ACCOUNT_HOST, OPEN_API_HOST } = require('./wan/hosts');
 const RTT = 100;
 // Delays only add, so the lower bound is exact; the upper one leaves room for a busy machine.
 const SLACK = 0.8 * RTT;
+// The best of a few tries: a stall of the shared machine lengthens one try, never shortens one.
+const TRIES = 3;
 
 const elapsedSince = (t0: number) => performance.now() - t0;
+
+/** Runs `measure` TRIES times and keeps the smallest value of each field. */
+async function bestOf<T extends Record<string, number>>(measure: () => Promise<T>): Promise<T> {
+  let best = await measure();
+  for (let i = 1; i < TRIES; i += 1) {
+    const next = await measure();
+    best = Object.fromEntries(Object.entries(best).map(([k, v]) => [k, Math.min(v, next[k]!)])) as T;
+  }
+  return best;
+}
 
 describe('delay hop', () => {
   let echo: net.Server;
@@ -30,20 +42,23 @@ describe('delay hop', () => {
   });
 
   it('makes a new connection pay one round trip for the TCP handshake before its first exchange', async () => {
-    const t0 = performance.now();
-    const socket = net.connect({ host: ACCOUNT_HOST, port: hop.port });
-    socket.write('ping');
-    const firstEcho = await new Promise<number>((resolve) => socket.once('data', () => resolve(elapsedSince(t0))));
-    const t1 = performance.now();
-    socket.write('again');
-    const secondEcho = await new Promise<number>((resolve) => socket.once('data', () => resolve(elapsedSince(t1))));
-    socket.destroy();
+    const { firstEcho, secondEcho } = await bestOf(async () => {
+      const t0 = performance.now();
+      const socket = net.connect({ host: ACCOUNT_HOST, port: hop.port });
+      socket.write('ping');
+      const first = await new Promise<number>((resolve) => socket.once('data', () => resolve(elapsedSince(t0))));
+      const t1 = performance.now();
+      socket.write('again');
+      const second = await new Promise<number>((resolve) => socket.once('data', () => resolve(elapsedSince(t1))));
+      socket.destroy();
+      return { firstEcho: first, secondEcho: second };
+    });
 
     expect(firstEcho).toBeGreaterThanOrEqual(2 * RTT - 2);
     expect(firstEcho).toBeLessThan(2 * RTT + SLACK);
     expect(secondEcho).toBeGreaterThanOrEqual(RTT - 2);
     expect(secondEcho).toBeLessThan(RTT + SLACK);
-    expect(hop.connections()).toBe(1);
+    expect(hop.connections()).toBe(TRIES);
   });
 
   it('passes the end of stream on, half a round trip later', async () => {
@@ -119,7 +134,9 @@ describe('Mi site across the modelled WAN (TLS in front of the emulator, two hos
   }
 
   it('costs 3 round trips cold with TLS 1.3 (TCP, TLS, request) and 1 warm', async () => {
-    const legs = await withSite('TLSv1.3', (site) => coldThenWarm(`${site.urls.openApiURL}/user/profile`));
+    const legs = await withSite('TLSv1.3', (site) =>
+      bestOf(() => coldThenWarm(`${site.urls.openApiURL}/user/profile`)),
+    );
     expect(legs.cold).toBeGreaterThanOrEqual(3 * RTT - 2);
     expect(legs.cold).toBeLessThan(3 * RTT + SLACK);
     expect(legs.warm).toBeGreaterThanOrEqual(RTT - 2);
@@ -127,7 +144,9 @@ describe('Mi site across the modelled WAN (TLS in front of the emulator, two hos
   });
 
   it('costs 4 round trips cold with TLS 1.2 (its handshake takes two)', async () => {
-    const legs = await withSite('TLSv1.2', (site) => coldThenWarm(`${site.urls.openApiURL}/user/profile`));
+    const legs = await withSite('TLSv1.2', (site) =>
+      bestOf(() => coldThenWarm(`${site.urls.openApiURL}/user/profile`)),
+    );
     expect(legs.cold).toBeGreaterThanOrEqual(4 * RTT - 2);
     expect(legs.cold).toBeLessThan(4 * RTT + SLACK);
   });
