@@ -20,7 +20,7 @@ export function parseMiResponse(text: string, context: ResponseContext = { step:
       step: context.step,
       endpoint: context.endpoint,
       status: context.status,
-      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType ?? 'a body'} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
+      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType === undefined ? 'a body' : clip(redact(context.contentType, context.secrets ?? []), 100)} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
     });
   }
 }
@@ -90,7 +90,14 @@ function miCode(value: unknown): number | undefined {
 
 function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  return redact(value.trim().slice(0, 300), secrets ?? []);
+  // Redact first: a cut could leave the head of a secret that straddles it, which no pattern recognises any more.
+  return clip(redact(value.trim(), secrets ?? []), 300);
+}
+
+// Server-supplied text quoted in a message: one line, at most `max` characters.
+function clip(text: string, max: number): string {
+  const line = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+  return line.length > max ? line.slice(0, max) : line;
 }
 
 function invalid(context: ResponseContext, what: string): MiAccountResponseError {
