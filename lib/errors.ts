@@ -73,7 +73,9 @@ export interface MiAccountErrorOptions {
   description?: string;
   /** Replaces the hint of the error table. */
   hint?: string;
-  /** HTTP status of the response, when there was one. */
+  /** Mi Account's own HTTP status, when it answered (often 200, even for errors). */
+  responseStatus?: number;
+  /** The HTTP status the app should answer with (400–599); default from {@link httpStatusFor}. */
   status?: number;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   endpoint?: string;
@@ -81,12 +83,56 @@ export interface MiAccountErrorOptions {
   cause?: unknown;
 }
 
+// Mi codes a user causes (a stale or replayed callback, a refusal, an expired token): 4xx. The others mean the app's
+// configuration or request is wrong (App ID, secret, scopes, redirect URI): 500.
+const USER_CAUSED: Readonly<Record<number, number>> = { 96008: 401, 96009: 401, 96012: 403, 96013: 400 };
+const APP_CAUSED = new Set([96001, 96002, 96003, 96004, 96005, 96006, 96007, 96010, 96011]);
+
+/**
+ * The HTTP status an app should answer with for an error (http-errors convention), from its Mi code and step:
+ *
+ * | cause | status |
+ * |---|---|
+ * | 96013 invalid or used code | 400 |
+ * | 96008 invalid token, 96009 invalid refresh token | 401 |
+ * | 96012 refusal (user cancelled, server refused) | 403 |
+ * | step `state` (forged or stale callback) | 403 |
+ * | 96001–96007, 96010, 96011 (App ID, secret, grant, scope, redirect URI) | 500 |
+ * | step `configuration` or `redirect uri`; a local error with no Mi answer | 500 |
+ * | an unknown Mi code, an unreadable answer, a network failure | 502 |
+ * | a timeout | 504 (set by the request) |
+ *
+ * @example
+ * httpStatusFor({ step: 'token exchange', code: 96013 }) // 400
+ */
+export function httpStatusFor(options: Pick<MiAccountErrorOptions, 'step' | 'code' | 'responseStatus'>): number {
+  const { step, code } = options;
+  if (step === 'configuration' || step === 'redirect uri') return 500;
+  if (code !== undefined && Object.prototype.hasOwnProperty.call(USER_CAUSED, code)) return USER_CAUSED[code]!;
+  if (code !== undefined && APP_CAUSED.has(code)) return 500;
+  if (step === 'state') return 403;
+  // Mi answered something we cannot act on, or the authorization redirect carried an error we do not know.
+  if (code !== undefined || options.responseStatus !== undefined || step === 'authorization') return 502;
+  return 500;
+}
+
+// An explicit 4xx/5xx status wins; then the Mi code; then the subclass's default (502 for request and response errors).
+function answerStatus(options: MiAccountErrorOptions, fallback: number | undefined): number {
+  const given = options.status;
+  if (typeof given === 'number' && Number.isInteger(given) && given >= 400 && given <= 599) return given;
+  return options.code === undefined && fallback !== undefined ? fallback : httpStatusFor(options);
+}
+
 /**
  * An error from Mi Account or from talking to it. The message names the step, the Mi code
  * and name, and a hint; it never contains a client secret, a token or a mac_key.
  *
+ * Follows the http-errors convention: `status` and `statusCode` are the HTTP status the app should answer with
+ * (see {@link httpStatusFor}), `expose` is true for 4xx, and Mi Account's own HTTP status is `responseStatus`.
+ *
  * @example
  * if (err instanceof MiAccountError && err.code === 96009) reauthorize();
+ * app.use((err, req, res, next) => res.status(err.status ?? 500).send(err.expose ? err.message : 'Sign-in failed'));
  */
 export class MiAccountError extends Error {
   /** Mi error code, e.g. 96013, or undefined when Mi Account did not send one. */
@@ -95,8 +141,14 @@ export class MiAccountError extends Error {
   readonly errorName: string | undefined;
   /** What to do about it: the given hint, else the error table's hint for `code`. */
   readonly hint: string | undefined;
-  /** HTTP status of the response, when there was one. */
-  readonly status: number | undefined;
+  /** The HTTP status the app should answer with (http-errors convention): 4xx user-caused, 500 configuration, 502 Mi fault, 504 timeout. */
+  readonly status: number;
+  /** Same as `status` (http-errors and Express read either). */
+  readonly statusCode: number;
+  /** True for a 4xx status: the message may be shown to the user (http-errors convention). */
+  readonly expose: boolean;
+  /** Mi Account's own HTTP status, when it answered (often 200, even for errors); undefined otherwise. */
+  readonly responseStatus: number | undefined;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   readonly endpoint: string | undefined;
   /** The login step that failed, e.g. `'token exchange'`. */
@@ -104,7 +156,7 @@ export class MiAccountError extends Error {
   /** Mi Account's own description (`error_description` or `description`), secrets redacted. */
   readonly description: string | undefined;
 
-  constructor(options: MiAccountErrorOptions) {
+  constructor(options: MiAccountErrorOptions, defaultStatus?: number) {
     const known = errorInfo(options.code);
     const hint = options.hint ?? known?.hint;
     super(
@@ -116,7 +168,10 @@ export class MiAccountError extends Error {
     this.code = options.code;
     this.errorName = known?.name;
     this.hint = hint;
-    this.status = options.status;
+    this.status = answerStatus(options, defaultStatus);
+    this.statusCode = this.status;
+    this.expose = this.status < 500;
+    this.responseStatus = options.responseStatus;
     this.endpoint = options.endpoint;
     this.description = options.description;
   }
@@ -131,23 +186,25 @@ export class MiAccountError extends Error {
       errorName: this.errorName,
       hint: this.hint,
       status: this.status,
+      expose: this.expose,
+      responseStatus: this.responseStatus,
       endpoint: this.endpoint,
     };
   }
 }
 
-/** The request to Mi Account could not be completed (network failure, timeout). */
+/** The request to Mi Account could not be completed (network failure: `status` 502; timeout: 504). */
 export class MiAccountRequestError extends MiAccountError {
   constructor(options: MiAccountErrorOptions) {
-    super(options);
+    super(options, 502);
     this.name = 'MiAccountRequestError';
   }
 }
 
-/** Mi Account answered something that is not a valid response (HTML, truncated JSON, missing fields). */
+/** Mi Account answered something that is not a valid response (HTML, truncated JSON, missing fields); `status` 502. */
 export class MiAccountResponseError extends MiAccountError {
   constructor(options: MiAccountErrorOptions) {
-    super(options);
+    super(options, 502);
     this.name = 'MiAccountResponseError';
   }
 }

@@ -47,7 +47,7 @@ export function parseMiResponse(text: string, context: ResponseContext = { step:
     throw new MiAccountResponseError({
       step: context.step,
       endpoint: context.endpoint,
-      status: context.status,
+      responseStatus: context.status,
       hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType === undefined ? 'a body' : clip(redact(context.contentType, context.secrets ?? []), 100)} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
     });
   }
@@ -59,7 +59,7 @@ export interface ResponseContext {
   step: MiAccountStep;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   endpoint?: string;
-  /** HTTP status of the response. */
+  /** Mi Account's HTTP status; becomes the error's `responseStatus`. */
   status?: number;
   /** `Content-Type` of the response, quoted when the body is not JSON. */
   contentType?: string;
@@ -138,7 +138,7 @@ function invalid(context: ResponseContext, what: string): MiAccountResponseError
   return new MiAccountResponseError({
     step: context.step,
     endpoint: context.endpoint,
-    status: context.status,
+    responseStatus: context.status,
     hint: `Mi Account's response ${what}`,
   });
 }
@@ -156,7 +156,7 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
     throw new MiAccountError({
       step: context.step,
       endpoint: context.endpoint,
-      status: context.status,
+      responseStatus: context.status,
       code,
       description:
         code === undefined
@@ -225,7 +225,7 @@ export function readOpenApiResponse(text: string, context: ResponseContext): Rec
     throw new MiAccountError({
       step: context.step,
       endpoint: context.endpoint,
-      status: context.status,
+      responseStatus: context.status,
       code: miCode(body.code),
       description: describe(body.description, context.secrets),
     });
