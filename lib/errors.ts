@@ -108,7 +108,8 @@ const APP_CAUSED = new Set([96001, 96002, 96003, 96004, 96005, 96006, 96007, 960
 export function httpStatusFor(options: Pick<MiAccountErrorOptions, 'step' | 'code' | 'responseStatus'>): number {
   const { step, code } = options;
   if (step === 'configuration' || step === 'redirect uri') return 500;
-  if (code !== undefined && Object.prototype.hasOwnProperty.call(USER_CAUSED, code)) return USER_CAUSED[code]!;
+  const userCaused = code !== undefined && Object.prototype.hasOwnProperty.call(USER_CAUSED, code);
+  if (userCaused) return USER_CAUSED[code] ?? 400;
   if (code !== undefined && APP_CAUSED.has(code)) return 500;
   if (step === 'state') return 403;
   // Mi answered something we cannot act on, or the authorization redirect carried an error we do not know.

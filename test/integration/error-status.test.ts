@@ -11,10 +11,11 @@ import {
   MiAccountResponseError,
   MiAccountStep,
   MiAccountStrategy,
+  httpStatusFor,
 } from '../../lib';
 import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator, MiEmulatorFault } from '../../lib/emulator';
-import { httpStatusFor } from '../../lib/errors';
+
 import { UserAgent } from '../helpers/browserless';
 import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
 import { freePort } from '../helpers/app';
