@@ -186,9 +186,10 @@ export class MiAccountClient {
     credentials: MiAccountCredentials,
     params: Record<string, string | number> = {},
   ): Promise<{ data: Record<string, unknown>; text: string }> {
-    if (!/^\/[\w\-./]*$/.test(path)) {
+    // Segments of letters, digits, `_`, `-`, `.`, none empty or all dots: `/../admin` would leave the Open API base path.
+    if (typeof path !== 'string' || !/^(\/[\w\-.]+)+$/.test(path) || /\/\.+(?=\/|$)/.test(path)) {
       throw new TypeError(
-        `Open API path must start with "/" and hold only a path (no query), got "${path.slice(0, 60)}"`,
+        `Open API path must start with "/" and hold only path segments (no query, no "." or ".." segment, no "//", no escapes), got "${String(path).slice(0, 60)}"`,
       );
     }
     const endpoint = this.#openApiEndpoint(path);

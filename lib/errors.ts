@@ -73,7 +73,9 @@ export interface MiAccountErrorOptions {
   description?: string;
   /** Replaces the hint of the error table. */
   hint?: string;
-  /** HTTP status of the response, when there was one. */
+  /** Mi Account's own HTTP status, when it answered (often 200, even for errors). */
+  responseStatus?: number;
+  /** The HTTP status the app should answer with (400–599); default from {@link httpStatusFor}. */
   status?: number;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   endpoint?: string;
@@ -81,12 +83,57 @@ export interface MiAccountErrorOptions {
   cause?: unknown;
 }
 
+// Mi codes a user causes (a stale or replayed callback, a refusal, an expired token): 4xx. The others mean the app's
+// configuration or request is wrong (App ID, secret, scopes, redirect URI): 500.
+const USER_CAUSED: Readonly<Record<number, number>> = { 96008: 401, 96009: 401, 96012: 403, 96013: 400 };
+const APP_CAUSED = new Set([96001, 96002, 96003, 96004, 96005, 96006, 96007, 96010, 96011]);
+
+/**
+ * The HTTP status an app should answer with for an error (http-errors convention), from its Mi code and step:
+ *
+ * | cause | status |
+ * |---|---|
+ * | 96013 invalid or used code | 400 |
+ * | 96008 invalid token, 96009 invalid refresh token | 401 |
+ * | 96012 refusal (user cancelled, server refused) | 403 |
+ * | step `state` (forged or stale callback) | 403 |
+ * | 96001–96007, 96010, 96011 (App ID, secret, grant, scope, redirect URI) | 500 |
+ * | step `configuration` or `redirect uri`; a local error with no Mi answer | 500 |
+ * | an unknown Mi code, an unreadable answer, a network failure | 502 |
+ * | a timeout | 504 (set by the request) |
+ *
+ * @example
+ * httpStatusFor({ step: 'token exchange', code: 96013 }) // 400
+ */
+export function httpStatusFor(options: Pick<MiAccountErrorOptions, 'step' | 'code' | 'responseStatus'>): number {
+  const { step, code } = options;
+  if (step === 'configuration' || step === 'redirect uri') return 500;
+  const userCaused = code !== undefined && Object.prototype.hasOwnProperty.call(USER_CAUSED, code);
+  if (userCaused) return USER_CAUSED[code] ?? 400;
+  if (code !== undefined && APP_CAUSED.has(code)) return 500;
+  if (step === 'state') return 403;
+  // Mi answered something we cannot act on, or the authorization redirect carried an error we do not know.
+  if (code !== undefined || options.responseStatus !== undefined || step === 'authorization') return 502;
+  return 500;
+}
+
+// An explicit 4xx/5xx status wins; then the Mi code; then the subclass's default (502 for request and response errors).
+function answerStatus(options: MiAccountErrorOptions, fallback: number | undefined): number {
+  const given = options.status;
+  if (typeof given === 'number' && Number.isInteger(given) && given >= 400 && given <= 599) return given;
+  return options.code === undefined && fallback !== undefined ? fallback : httpStatusFor(options);
+}
+
 /**
  * An error from Mi Account or from talking to it. The message names the step, the Mi code
  * and name, and a hint; it never contains a client secret, a token or a mac_key.
  *
+ * Follows the http-errors convention: `status` and `statusCode` are the HTTP status the app should answer with
+ * (see {@link httpStatusFor}), `expose` is true for 4xx, and Mi Account's own HTTP status is `responseStatus`.
+ *
  * @example
  * if (err instanceof MiAccountError && err.code === 96009) reauthorize();
+ * app.use((err, req, res, next) => res.status(err.status ?? 500).send(err.expose ? err.message : 'Sign-in failed'));
  */
 export class MiAccountError extends Error {
   /** Mi error code, e.g. 96013, or undefined when Mi Account did not send one. */
@@ -95,8 +142,14 @@ export class MiAccountError extends Error {
   readonly errorName: string | undefined;
   /** What to do about it: the given hint, else the error table's hint for `code`. */
   readonly hint: string | undefined;
-  /** HTTP status of the response, when there was one. */
-  readonly status: number | undefined;
+  /** The HTTP status the app should answer with (http-errors convention): 4xx user-caused, 500 configuration, 502 Mi fault, 504 timeout. */
+  readonly status: number;
+  /** Same as `status` (http-errors and Express read either). */
+  readonly statusCode: number;
+  /** True for a 4xx status: the message may be shown to the user (http-errors convention). */
+  readonly expose: boolean;
+  /** Mi Account's own HTTP status, when it answered (often 200, even for errors); undefined otherwise. */
+  readonly responseStatus: number | undefined;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   readonly endpoint: string | undefined;
   /** The login step that failed, e.g. `'token exchange'`. */
@@ -104,7 +157,7 @@ export class MiAccountError extends Error {
   /** Mi Account's own description (`error_description` or `description`), secrets redacted. */
   readonly description: string | undefined;
 
-  constructor(options: MiAccountErrorOptions) {
+  constructor(options: MiAccountErrorOptions, defaultStatus?: number) {
     const known = errorInfo(options.code);
     const hint = options.hint ?? known?.hint;
     super(
@@ -116,7 +169,10 @@ export class MiAccountError extends Error {
     this.code = options.code;
     this.errorName = known?.name;
     this.hint = hint;
-    this.status = options.status;
+    this.status = answerStatus(options, defaultStatus);
+    this.statusCode = this.status;
+    this.expose = this.status < 500;
+    this.responseStatus = options.responseStatus;
     this.endpoint = options.endpoint;
     this.description = options.description;
   }
@@ -131,23 +187,25 @@ export class MiAccountError extends Error {
       errorName: this.errorName,
       hint: this.hint,
       status: this.status,
+      expose: this.expose,
+      responseStatus: this.responseStatus,
       endpoint: this.endpoint,
     };
   }
 }
 
-/** The request to Mi Account could not be completed (network failure, timeout). */
+/** The request to Mi Account could not be completed (network failure: `status` 502; timeout: 504). */
 export class MiAccountRequestError extends MiAccountError {
   constructor(options: MiAccountErrorOptions) {
-    super(options);
+    super(options, 502);
     this.name = 'MiAccountRequestError';
   }
 }
 
-/** Mi Account answered something that is not a valid response (HTML, truncated JSON, missing fields). */
+/** Mi Account answered something that is not a valid response (HTML, truncated JSON, missing fields); `status` 502. */
 export class MiAccountResponseError extends MiAccountError {
   constructor(options: MiAccountErrorOptions) {
-    super(options);
+    super(options, 502);
     this.name = 'MiAccountResponseError';
   }
 }
@@ -172,39 +230,120 @@ function formatMessage(options: MiAccountErrorOptions, name: string | undefined,
 }
 
 /**
- * Replaces every occurrence of the given secrets with `[redacted]`: as is, percent-encoded (encodeURIComponent and
- * form encoding, where `!'()~` are escaped and a space is `+`), with upper- or lower-case hex. Secrets under 4
- * characters are ignored.
+ * Replaces every occurrence of the given secrets with `[redacted]`, in every form a server could echo them in:
+ * as is; percent-encoded once or several times (`%2B`, `%252B`, either hex case), wholly or in part, with a space as
+ * `+` or `%20`; JSON or JavaScript escaped (`\/`, `\u002f`, `\x2f`); as HTML character references (`&#47;`,
+ * `&#x2f;`); as hex; and base64 or base64url at any byte offset (inside a `Basic` header, say), of the secret or of
+ * its percent-encoded form. Secrets under 4 characters are ignored. Linear in the length of the text.
  *
  * @example
- * redact('GET /token?client_secret=s3cr%2Bt', ['s3cr+t']) // 'GET /token?client_secret=[redacted]'
+ * redact('GET /token?client_secret=s3cr%252Bt', ['s3cr+t']) // 'GET /token?client_secret=[redacted]'
  */
 export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
   let out = String(text);
   for (const secret of secrets) {
     if (typeof secret !== 'string' || secret.length < 4) continue;
-    const forms = new Set([
-      secret,
-      encodeURIComponent(secret),
-      new URLSearchParams([['', secret]]).toString().slice(1),
-    ]);
-    // Longest form first, so a form that is a prefix of another does not leave the other's tail behind.
-    const alternatives = [...forms].sort((a, b) => b.length - a.length).map(percentInsensitivePattern);
-    out = out.replace(new RegExp(alternatives.join('|'), 'g'), '[redacted]');
+    out = out.replace(secretPattern(secret), '[redacted]');
   }
   return out;
 }
 
-// The form with regex characters escaped and each `%XX` escape matching either hex case.
-function percentInsensitivePattern(form: string): string {
-  return form
-    .split(/(%[0-9A-F]{2})/)
-    .map((part, i) =>
-      i % 2 === 1
-        ? part.replace(/[A-F]/g, (hex) => `[${hex}${hex.toLowerCase()}]`)
-        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
-    .join('');
+// Escaping nests a few levels at most; bounded repeats keep each match attempt linear in the secret's length.
+const MAX_NESTING = 3;
+// A base64 run shorter than this is too likely to occur by chance in ordinary text.
+const MIN_BASE64_CORE = 8;
+
+// The client secret recurs in every error: its pattern (a few kilobytes of regex) is built once, not per error.
+const patterns = new Map<string, RegExp>();
+
+function secretPattern(secret: string): RegExp {
+  let pattern = patterns.get(secret);
+  if (!pattern) {
+    pattern = buildSecretPattern(secret);
+    if (patterns.size >= 16) patterns.clear();
+    patterns.set(secret, pattern);
+  }
+  return pattern;
+}
+
+function buildSecretPattern(secret: string): RegExp {
+  const alternatives = [[...secret].map(charPattern).join('')];
+  for (const form of new Set([secret, encodeURIComponent(secret)])) {
+    const bytes = new TextEncoder().encode(form);
+    alternatives.push(hexPattern(bytes));
+    for (const core of base64Cores(bytes)) {
+      alternatives.push(literal(core), literal(core.replace(/\+/g, '-').replace(/\//g, '_')));
+    }
+  }
+  return new RegExp([...new Set(alternatives)].join('|'), 'g');
+}
+
+// One character in any of its escaped forms; multi-byte characters percent-encode as their UTF-8 bytes.
+function charPattern(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const bytes = [...new TextEncoder().encode(char)];
+  const percent = bytes.map((byte) => `%(?:25){0,${MAX_NESTING}}${hexByte(byte)}`).join('');
+  const units = [...Array(char.length).keys()].map((i) => char.charCodeAt(i));
+  const slashes = `\\\\{0,${MAX_NESTING}}`;
+  const forms = [
+    `${slashes}${literal(char)}`,
+    percent,
+    units.map((unit) => `${slashes}\\\\u${hexDigits(unit, 4)}`).join(''),
+    `&#0{0,4}${code};?`,
+    `&#[xX]0{0,4}${hexDigits(code, 0)};?`,
+  ];
+  if (code < 0x100) forms.push(`${slashes}\\\\x${hexDigits(code, 2)}`);
+  if (char === ' ') forms.push('\\+', `%(?:25){0,${MAX_NESTING}}2[bB]`);
+  const entity = HTML_ENTITIES[char];
+  if (entity) forms.push(`&(?:amp;){0,${MAX_NESTING}}${entity}`);
+  return `(?:${forms.join('|')})`;
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': 'amp;', '<': 'lt;', '>': 'gt;', '"': 'quot;', "'": 'apos;' };
+
+function hexByte(byte: number): string {
+  return hexDigits(byte, 2);
+}
+
+// Hex digits of a number, zero-padded to `width`, each letter matching either case.
+function hexDigits(value: number, width: number): string {
+  return value
+    .toString(16)
+    .padStart(width, '0')
+    .replace(/[a-f]/g, (digit) => `[${digit}${digit.toUpperCase()}]`);
+}
+
+function hexPattern(bytes: Uint8Array): string {
+  return [...bytes].map(hexByte).join('');
+}
+
+/**
+ * The base64 characters that depend on the secret's bytes alone, for each of the three offsets at which the secret
+ * can start inside a longer base64 text (characters shared with the surrounding bytes are left out).
+ */
+function base64Cores(bytes: Uint8Array): string[] {
+  const cores: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const padded = new Uint8Array(offset + bytes.length);
+    padded.set(bytes, offset);
+    const encoded = toBase64(padded);
+    const first = Math.ceil((offset * 8) / 6);
+    const last = Math.floor(((offset + bytes.length) * 8) / 6);
+    const core = encoded.slice(first, last);
+    if (core.length >= MIN_BASE64_CORE) cores.push(core);
+  }
+  return cores;
+}
+
+// btoa works in browsers and Node alike; this module is also bundled for the browser.
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
 /** A copy of an error (code, message, nested cause) safe to attach as `cause`: secrets redacted, no request objects. Never throws. */

@@ -88,6 +88,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         new MiAccountRequestError({
           step,
           endpoint,
+          status: 504,
           hint: `timed out after ${timeoutMs} ms (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
         }),
       );

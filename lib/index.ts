@@ -40,7 +40,7 @@ export { parseMiResponse } from './response';
 export type { TokenSet, ResponseContext } from './response';
 export { MiScopes, normalizeScopes } from './scopes';
 export type { MiScopeName } from './scopes';
-export { MiAccountError, MiAccountRequestError, MiAccountResponseError, MI_ERROR_CODES } from './errors';
+export { MiAccountError, MiAccountRequestError, MiAccountResponseError, MI_ERROR_CODES, httpStatusFor } from './errors';
 export type { MiErrorInfo, MiAccountStep, MiAccountErrorOptions } from './errors';
 export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './profile';
 export { miAccountButton, miAccountButtonStyles, localeFromAcceptLanguage, toMiLocale, BUTTON_LOCALES } from './button';

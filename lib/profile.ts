@@ -1,3 +1,5 @@
+import { MiAccountResponseError } from './errors';
+
 /** Which identifier becomes `profile.id`. */
 export type ProfileIdentifier = 'openId' | 'unionId';
 
@@ -80,6 +82,36 @@ function text(value: unknown): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
+// Identifiers are strings only: a JSON number above 2^53 is rounded, and two users would collapse into one.
+function identifier(value: unknown, field: string, endpoint: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw new MiAccountResponseError({
+      step: 'open api',
+      endpoint,
+      hint: `Mi Account's response has a ${field} that is not a string; identifiers must be strings (a number above 2^53 is rounded and could match another user)`,
+    });
+  }
+  return text(value);
+}
+
+// The legacy userId is Xiaomi's numeric account number, sent as a JSON number: exact only as a safe integer.
+function legacyIdentifier(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return identifier(value, 'userId', '/user/profile');
+}
+
+// Only web URLs: a `javascript:` or `data:` avatar would run or render in the app's page.
+function webUrl(value: unknown): string | undefined {
+  const url = typeof value === 'string' ? value.trim() : undefined;
+  if (url === undefined || !/^https?:\/\/[^\s\\/?#]/i.test(url) || /[\p{Cc}\p{Cf}\s\\]/u.test(url)) return undefined;
+  try {
+    return ['http:', 'https:'].includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Error thrown when the profile cannot name the user; the caller wraps it into a MiAccountError. */
 export class MissingIdentifierError extends Error {
   constructor(readonly identifier: ProfileIdentifier) {
@@ -100,8 +132,11 @@ export class MissingIdentifierError extends Error {
  */
 export function buildProfile(sources: ProfileSources): MiAccountProfile {
   const data = sources.profileData ?? {};
-  const openId = sources.tokenOpenId ?? text(sources.openIdData?.openId) ?? text(sources.openIdData?.openid);
-  const unionId = text(data.unionId) ?? sources.tokenUnionId;
+  const openId =
+    sources.tokenOpenId ??
+    identifier(sources.openIdData?.openId, 'openId', '/user/openidV2') ??
+    identifier(sources.openIdData?.openid, 'openid', '/user/openidV2');
+  const unionId = identifier(data.unionId, 'unionId', '/user/profile') ?? sources.tokenUnionId;
   const id = sources.profileIdentifier === 'unionId' ? unionId : openId;
   if (id === undefined) throw new MissingIdentifierError(sources.profileIdentifier);
 
@@ -114,7 +149,7 @@ export function buildProfile(sources: ProfileSources): MiAccountProfile {
     _json: data,
   };
   if (unionId !== undefined) profile.unionId = unionId;
-  const legacyUserId = text(data.userId);
+  const legacyUserId = legacyIdentifier(data.userId);
   if (legacyUserId !== undefined) profile.legacyUserId = legacyUserId;
   const displayName = text(data.miliaoNick);
   if (displayName !== undefined) profile.displayName = displayName;
@@ -122,7 +157,7 @@ export function buildProfile(sources: ProfileSources): MiAccountProfile {
   const seen = new Set<string>();
   const photos: Array<{ value: string; size: number }> = [];
   for (const [field, size] of AVATAR_SIZES) {
-    const url = text(data[field]);
+    const url = webUrl(data[field]);
     if (url !== undefined && !seen.has(url)) {
       seen.add(url);
       photos.push({ value: url, size });

@@ -75,6 +75,13 @@ function parse(raw: string, what: string): Parsed {
       reason: `${what} has a percent-encoded dot, slash, backslash, percent sign or control character in its path`,
     };
   }
+  const lookAlike = dotSegmentLookAlike(rawPath);
+  if (lookAlike !== undefined) {
+    return {
+      ok: false,
+      reason: `${what} has a path segment "${lookAlike.slice(0, 40)}" that a server may read as "." or ".." (a dot-segment look-alike)`,
+    };
+  }
   const host = url.hostname;
   const isIp = host.startsWith('[') || IPV4_HOST.test(host);
   if (!isIp && !DNS_HOST.test(host)) {
@@ -84,6 +91,32 @@ function parse(raw: string, what: string): Parsed {
     };
   }
   return { ok: true, url, host, isIp };
+}
+
+// Characters that some server, proxy or framework folds into "." (Unicode compatibility forms, ideographic stops).
+const DOT_LIKE = /[\u2024\u2025\u2026\uFE52\uFF0E\u3002\uFF61\u0701\u0702\u2E2E]/gu;
+
+/**
+ * The first raw path segment that may be read as a dot-segment by some server but is not one to the URL parser: with a `;parameter`
+ * (`..;` is `..` to Tomcat and Spring); percent-decoded (`%EF%BC%8E` is a fullwidth dot); after Unicode NFKC folding
+ * (`．．`, `‥`, `﹒`); or holding a look-alike of `/` or `\`. WHATWG URL resolves only the plain forms.
+ */
+function dotSegmentLookAlike(rawPath: string): string | undefined {
+  for (const segment of rawPath.split('/')) {
+    // Plain "." and ".." are resolved by the URL parser (and by browsers) before the path is compared.
+    if (segment === '' || segment === '.' || segment === '..') continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return segment; // malformed percent-encoding: no server agrees on what it means
+    }
+    const folded = decoded.normalize('NFKC').replace(DOT_LIKE, '.');
+    if (/[/\\]/.test(folded)) return segment;
+    const name = folded.split(';', 1)[0] ?? '';
+    if (/^\.+$/.test(name.trim()) || (name.trim() === '' && folded.includes(';'))) return segment;
+  }
+  return undefined;
 }
 
 function effectivePort(url: URL): string {

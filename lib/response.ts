@@ -3,6 +3,29 @@ import { parseGrantedScopes } from './scopes';
 
 const PREFIX = /^\s*&&&START&&&\s*/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Deepest nesting of arrays and objects accepted in a Mi Account body. */
+const MAX_DEPTH = 32;
+
+// Deepest `[`/`{` nesting of a JSON text, strings skipped; one pass, stops counting once past the limit.
+function nestingDepth(json: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (deepest > MAX_DEPTH) return deepest;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
 
 /**
  * Strips Mi Account's `&&&START&&&` prefix (when present) and parses the JSON body.
@@ -12,15 +35,20 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * parseMiResponse('&&&START&&&{"error":96013}') // { error: 96013 }
  */
 export function parseMiResponse(text: string, context: ResponseContext = { step: 'token exchange' }): unknown {
+  const json = text.replace(PREFIX, '');
+  if (nestingDepth(json) > MAX_DEPTH) {
+    // Deep nesting makes JSON.stringify (sessions, logs) throw a RangeError later; Mi's answers are 3 levels deep.
+    throw invalid(context, `is nested deeper than ${MAX_DEPTH} levels`);
+  }
   try {
-    return JSON.parse(text.replace(PREFIX, ''));
+    return JSON.parse(json);
   } catch {
     // The SyntaxError is not kept: V8 quotes the body in it, and the body may hold a token.
     throw new MiAccountResponseError({
       step: context.step,
       endpoint: context.endpoint,
-      status: context.status,
-      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType ?? 'a body'} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
+      responseStatus: context.status,
+      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType === undefined ? 'a body' : clip(redact(context.contentType, context.secrets ?? []), 100)} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
     });
   }
 }
@@ -31,7 +59,7 @@ export interface ResponseContext {
   step: MiAccountStep;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
   endpoint?: string;
-  /** HTTP status of the response. */
+  /** Mi Account's HTTP status; becomes the error's `responseStatus`. */
   status?: number;
   /** `Content-Type` of the response, quoted when the body is not JSON. */
   contentType?: string;
@@ -70,12 +98,18 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Copies an object with keys and string values trimmed (Mi's docs show `"mac_key "` and `" HmacSha1"`). */
+/**
+ * Copies an object with keys and string values trimmed (Mi's docs show `"mac_key "` and `" HmacSha1"`). An exact key
+ * wins over a padded one (`"openId"` over `"openId "`), whatever their order; among padded ones the first wins.
+ */
 export function trimFields(input: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const exact = new Set<string>();
   for (const [key, value] of Object.entries(input)) {
     const name = key.trim();
     if (UNSAFE_KEYS.has(name)) continue;
+    if (name === key) exact.add(name);
+    else if (exact.has(name) || Object.prototype.hasOwnProperty.call(out, name)) continue;
     out[name] = typeof value === 'string' ? value.trim() : value;
   }
   return out;
@@ -90,14 +124,21 @@ function miCode(value: unknown): number | undefined {
 
 function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  return redact(value.trim().slice(0, 300), secrets ?? []);
+  // Redact first: a cut could leave the head of a secret that straddles it, which no pattern recognises any more.
+  return clip(redact(value.trim(), secrets ?? []), 300);
+}
+
+// Server-supplied text quoted in a message: one line, at most `max` characters.
+function clip(text: string, max: number): string {
+  const line = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
+  return line.length > max ? line.slice(0, max) : line;
 }
 
 function invalid(context: ResponseContext, what: string): MiAccountResponseError {
   return new MiAccountResponseError({
     step: context.step,
     endpoint: context.endpoint,
-    status: context.status,
+    responseStatus: context.status,
     hint: `Mi Account's response ${what}`,
   });
 }
@@ -115,7 +156,7 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
     throw new MiAccountError({
       step: context.step,
       endpoint: context.endpoint,
-      status: context.status,
+      responseStatus: context.status,
       code,
       description:
         code === undefined
@@ -129,8 +170,12 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
   if (typeof accessToken !== 'string' || accessToken === '') throw invalid(context, 'has no access_token');
   const macKey = body.mac_key;
   if (typeof macKey !== 'string' || macKey === '') throw invalid(context, 'has no mac_key');
-  const expiresIn = typeof body.expires_in === 'string' ? Number(body.expires_in) : body.expires_in;
-  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+  // Decimal digits only: Number() would also read "0x10", "1e3" and "0b1".
+  const expiresIn =
+    typeof body.expires_in === 'string' && /^\d{1,12}$/.test(body.expires_in)
+      ? Number(body.expires_in)
+      : body.expires_in;
+  if (typeof expiresIn !== 'number' || !Number.isSafeInteger(expiresIn) || expiresIn <= 0) {
     throw invalid(context, 'has no valid expires_in');
   }
   const optionalString = (name: string): string | undefined => {
@@ -139,6 +184,16 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
     if (typeof value !== 'string' && typeof value !== 'number')
       throw invalid(context, `has a ${name} that is not a string`);
     return String(value);
+  };
+  // Identifiers are strings only: a JSON number above 2^53 is rounded, and two users would share one ID.
+  const identifier = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const value = body[name];
+      if (value === undefined || value === null || value === '') continue;
+      if (typeof value !== 'string') throw invalid(context, `has a ${name} that is not a string`);
+      return value;
+    }
+    return undefined;
   };
   const scope = optionalString('scope');
   return {
@@ -150,8 +205,8 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
     tokenType: optionalString('token_type') ?? 'mac',
     macKey,
     macAlgorithm: optionalString('mac_algorithm') ?? 'HmacSha1',
-    openId: optionalString('openId') ?? optionalString('openid') ?? optionalString('open_id'),
-    unionId: optionalString('union_id') ?? optionalString('unionId'),
+    openId: identifier('openId', 'openid', 'open_id'),
+    unionId: identifier('union_id', 'unionId'),
     raw: body,
   };
 }
@@ -170,7 +225,7 @@ export function readOpenApiResponse(text: string, context: ResponseContext): Rec
     throw new MiAccountError({
       step: context.step,
       endpoint: context.endpoint,
-      status: context.status,
+      responseStatus: context.status,
       code: miCode(body.code),
       description: describe(body.description, context.secrets),
     });

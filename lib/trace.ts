@@ -192,9 +192,11 @@ async function traced<T>(call: TracedCall, run: (context: MiAccountRequestContex
     try {
       value = await run(context);
     } catch (err) {
-      const failure = err as { code?: unknown; status?: unknown };
+      // responseStatus is Mi's own HTTP status; `status` on the error is what the app should answer.
+      const failure = err as { code?: unknown; responseStatus?: unknown };
       if (typeof failure.code === 'number') context.code = failure.code;
-      if (context.status === undefined && typeof failure.status === 'number') context.status = failure.status;
+      if (context.status === undefined && typeof failure.responseStatus === 'number')
+        context.status = failure.responseStatus;
       throw err;
     } finally {
       context.durationMs = performance.now() - started;

@@ -62,7 +62,8 @@ describe('MiAccountClient over HTTP', () => {
     await expect(client().refreshAccessToken('old-refresh')).rejects.toMatchObject({
       code: 96009,
       errorName: 'OA_INVALID_REFRESHTOKEN',
-      status: 200,
+      status: 401,
+      responseStatus: 200,
       step: 'token refresh',
     });
   });

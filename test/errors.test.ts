@@ -132,7 +132,7 @@ describe('MiAccountError: fields', () => {
     step: 'token exchange',
     code: 96013,
     endpoint: '/oauth2/token',
-    status: 200,
+    responseStatus: 200,
     description: 'code expired',
   });
 
@@ -140,7 +140,10 @@ describe('MiAccountError: fields', () => {
     ['code', 96013],
     ['errorName', 'OA_INVALID_CODE'],
     ['hint', MI_ERROR_CODES[96013]?.hint],
-    ['status', 200],
+    ['status', 400],
+    ['statusCode', 400],
+    ['expose', true],
+    ['responseStatus', 200],
     ['endpoint', '/oauth2/token'],
     ['step', 'token exchange'],
     ['description', 'code expired'],
@@ -185,7 +188,7 @@ describe('MiAccountError: toJSON', () => {
     step: 'token exchange',
     code: 96013,
     endpoint: '/oauth2/token',
-    status: 400,
+    responseStatus: 200,
     cause,
   });
 
@@ -198,6 +201,8 @@ describe('MiAccountError: toJSON', () => {
       errorName: 'OA_INVALID_CODE',
       hint: MI_ERROR_CODES[96013]?.hint,
       status: 400,
+      expose: true,
+      responseStatus: 200,
       endpoint: '/oauth2/token',
     });
   });
@@ -237,7 +242,7 @@ describe('MiAccountRequestError and MiAccountResponseError', () => {
     ['MiAccountRequestError', MiAccountRequestError],
     ['MiAccountResponseError', MiAccountResponseError],
   ])('%s formats its message and fields like MiAccountError', (_name, ErrorClass) => {
-    const options = { step: 'token exchange', code: 96013, endpoint: '/oauth2/token', status: 502 } as const;
+    const options = { step: 'token exchange', code: 96013, endpoint: '/oauth2/token', responseStatus: 502 } as const;
     const error = new ErrorClass(options);
     const base = new MiAccountError(options);
     expect({ ...error.toJSON(), name: undefined }).toEqual({ ...base.toJSON(), name: undefined });

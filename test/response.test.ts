@@ -93,7 +93,8 @@ describe('readTokenResponse', () => {
       expect(e.message).toContain(
         'Mi Account token exchange failed (/oauth2/token): 96013 OA_INVALID_CODE — the code is invalid or expired',
       );
-      expect(e.status).toBe(200);
+      expect(e.responseStatus).toBe(200);
+      expect(e.status).toBe(400);
     }
   });
 

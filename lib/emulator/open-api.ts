@@ -10,15 +10,15 @@ import type { AccessGrant, EmulatorStore } from './store';
 interface OpenApiRoute {
   /** The route is allowed when any of these scopes was granted. */
   readonly scopes: readonly string[];
-  readonly data: (user: UserRecord, grant: AccessGrant) => Record<string, unknown>;
+  readonly data: (user: UserRecord, grant: AccessGrant, origin: string) => Record<string, unknown>;
 }
 
 const ROUTES: Readonly<Record<string, OpenApiRoute>> = {
   '/user/profile': {
     scopes: [MiScopes.profile],
-    data: (user) => ({
+    data: (user, _grant, origin) => ({
       miliaoNick: user.nickname,
-      ...(user.avatar ? avatarFields(user.avatar) : {}),
+      ...(user.avatar ? avatarFields(publicAvatar(user, origin)) : {}),
       unionId: user.unionId ?? deriveUnionId(user.id),
       // Only apps enabled before 2018-06-01 see the raw account number.
       ...(user.legacyUserId !== undefined ? { userId: user.legacyUserId } : {}),
@@ -40,6 +40,41 @@ const ROUTES: Readonly<Record<string, OpenApiRoute>> = {
     data: () => ({ friends: [] }),
   },
 };
+
+const AVATAR_PATH = '/avatar/';
+const DATA_URL = /^data:([\w.+-]+\/[\w.+-]+)(;base64)?,(.*)$/s;
+
+// Mi answers avatar URLs on its https CDN, never `data:` URLs: a `data:` avatar is served by the emulator over http.
+function publicAvatar(user: UserRecord, origin: string): string {
+  if (!user.avatar || !DATA_URL.test(user.avatar)) return user.avatar ?? '';
+  return `${origin}${AVATAR_PATH}${encodeURIComponent(String(user.id))}.img`;
+}
+
+// GET /avatar/<user id>[_<size>].img: the user's `data:` avatar as an image (every size is the same image).
+function sendAvatar(res: ServerResponse, path: string, config: EmulatorConfig): void {
+  const match = /^\/avatar\/([^/]+?)(?:_\w+)?\.img$/.exec(path);
+  let id: string | undefined;
+  try {
+    id = match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  } catch {
+    id = undefined;
+  }
+  const avatar = id === undefined ? undefined : config.users.get(id)?.avatar;
+  const data = avatar === undefined ? null : DATA_URL.exec(avatar);
+  if (!data) return sendOpenApiError(res, 404, `no avatar at ${path.slice(0, 100)}`, 404);
+  let body: Buffer;
+  try {
+    body = data[2] ? Buffer.from(data[3] ?? '', 'base64') : Buffer.from(decodeURIComponent(data[3] ?? ''), 'utf8');
+  } catch {
+    return sendOpenApiError(res, 404, `no avatar at ${path.slice(0, 100)}`, 404);
+  }
+  res.writeHead(200, {
+    'content-type': data[1] ?? 'application/octet-stream',
+    'content-length': String(body.length),
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
 
 /**
  * Whether a path is one of the emulated Open API paths.
@@ -77,6 +112,7 @@ export function handleOpenApi(
   config: EmulatorConfig,
   store: EmulatorStore,
 ): void {
+  if (path.startsWith(AVATAR_PATH) && req.method === 'GET') return sendAvatar(res, path, config);
   const route = ROUTES[path];
   if (!route) {
     sendOpenApiError(res, 404, `no Open API at ${path.slice(0, 100)}`, 404);
@@ -122,6 +158,11 @@ export function handleOpenApi(
     res,
     200,
     'application/json; charset=utf-8',
-    JSON.stringify({ result: 'ok', description: 'success', data: route.data(user, grant), code: 0 }),
+    JSON.stringify({
+      result: 'ok',
+      description: 'success',
+      data: route.data(user, grant, `http://${req.headers.host ?? '127.0.0.1'}`),
+      code: 0,
+    }),
   );
 }

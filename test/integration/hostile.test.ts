@@ -118,10 +118,10 @@ describe('hostile token endpoint answers', () => {
     expect((error as Error).name).toBe('MiAccountResponseError');
   });
 
-  it('accepts numbers where Mi Account sometimes sends strings (openId, expires_in)', async () => {
-    const tokens = await exchangeWith('{"access_token":"a","expires_in":"360000","mac_key":"k","openId":123456789}');
+  it('accepts a decimal string expires_in (the implicit flow sends one)', async () => {
+    const tokens = await exchangeWith('{"access_token":"a","expires_in":"360000","mac_key":"k","openId":"2.0o"}');
     expect(tokens.expiresIn).toBe(360000);
-    expect(tokens.openId).toBe('123456789');
+    expect(tokens.openId).toBe('2.0o');
   });
 });
 
