@@ -94,7 +94,7 @@ describe('traceRequest', () => {
     const onError = (message: unknown) => errors.push({ ...(message as MiAccountRequestContext) });
     tracer.error.subscribe(onError);
     try {
-      const failure = new MiAccountError({ step: 'token exchange', code: 96013, status: 200 });
+      const failure = new MiAccountError({ step: 'token exchange', code: 96013, responseStatus: 200 });
       await expect(traceRequest(CALL, () => Promise.reject(failure))).rejects.toBe(failure);
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ code: 96013, status: 200, error: failure });

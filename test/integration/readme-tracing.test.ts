@@ -237,7 +237,8 @@ describe('README: the OpenTelemetry recipe', () => {
     h.emulator.setFault('/user/profile', 'json500');
     try {
       spans.length = 0;
-      expect((await login({ ...h.app, url: appUrl })).final.status).toBe(500);
+      // A Mi server fault: 502 under the http-errors convention (the app's handler answers err.status).
+      expect((await login({ ...h.app, url: appUrl })).final.status).toBe(502);
     } finally {
       h.emulator.setFault('/user/profile', null);
     }
