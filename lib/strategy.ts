@@ -42,7 +42,10 @@ export interface MiAccountRequest {
   /** The connection (its `encrypted` flag tells https; its `remoteAddress` is checked against `trust proxy`). */
   socket?: unknown;
   /** The Express app (its compiled `trust proxy` setting decides whether forwarded headers are believed). */
-  app?: { get?(setting: string): unknown };
+  app?: {
+    /** Reads an app setting (Express: `app.get('trust proxy fn')`). */
+    get?(setting: string): unknown;
+  };
 }
 
 /**
