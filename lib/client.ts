@@ -1,19 +1,21 @@
 import type { Agent } from 'node:http';
-import { normalizeClientID } from './client-id';
 import { MiAccountError, MiAccountResponseError, MiAccountStep } from './errors';
 import { Endpoint, HttpRequest, HttpResponse, httpRequest, parseEndpoint } from './http';
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
 import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
-import { normalizeScopes, parseGrantedScopes } from './scopes';
+import {
+  DEFAULT_OPEN_API_URL,
+  DEFAULT_TOKEN_URL,
+  normalizeClientID,
+  normalizeScopes,
+  parseGrantedScopes,
+} from './protocol';
 import { traceRequest } from './trace';
 
-/** Mi Account's authorization page, where the browser is sent to sign in and consent. */
-export const DEFAULT_AUTHORIZATION_URL = 'https://account.xiaomi.com/oauth2/authorize';
-/** Mi Account's token endpoint (code exchange and refresh). */
-export const DEFAULT_TOKEN_URL = 'https://account.xiaomi.com/oauth2/token';
-/** Base URL of Mi Account's Open API (`/user/profile`, `/user/openidV2`, `/user/phoneAndEmail`…). */
-export const DEFAULT_OPEN_API_URL = 'https://open.account.xiaomi.com';
+// Re-exported where they were first published; the endpoints live in lib/protocol.
+export { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL } from './protocol';
+
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { MiAccountError, MiAccountResponseError, MiAccountStep, redact } from './errors';
-import { parseGrantedScopes } from './scopes';
+import { readMiErrorCode, readTokenFields, type TokenFieldProblem } from './protocol';
 
 const PREFIX = /^\s*&&&START&&&\s*/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -115,13 +115,6 @@ export function trimFields(input: Record<string, unknown>): Record<string, unkno
   return out;
 }
 
-/** The Mi error code of a body's `error`/`code` field (number or numeric string), if any. */
-function miCode(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
-  return undefined;
-}
-
 function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   // Redact first: a cut could leave the head of a secret that straddles it, which no pattern recognises any more.
@@ -152,7 +145,7 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
   if (!isRecord(parsed)) throw invalid(context, 'is not a JSON object');
   const body = trimFields(parsed);
   if (body.error !== undefined && body.error !== null && body.error !== '') {
-    const code = miCode(body.error);
+    const code = readMiErrorCode(body.error);
     throw new MiAccountError({
       step: context.step,
       endpoint: context.endpoint,
@@ -166,49 +159,29 @@ export function readTokenResponse(text: string, context: ResponseContext, now: n
           : describe(body.error_description, context.secrets),
     });
   }
-  const accessToken = body.access_token;
-  if (typeof accessToken !== 'string' || accessToken === '') throw invalid(context, 'has no access_token');
-  const macKey = body.mac_key;
-  if (typeof macKey !== 'string' || macKey === '') throw invalid(context, 'has no mac_key');
-  // Decimal digits only: Number() would also read "0x10", "1e3" and "0b1".
-  const expiresIn =
-    typeof body.expires_in === 'string' && /^\d{1,12}$/.test(body.expires_in)
-      ? Number(body.expires_in)
-      : body.expires_in;
-  if (typeof expiresIn !== 'number' || !Number.isSafeInteger(expiresIn) || expiresIn <= 0) {
-    throw invalid(context, 'has no valid expires_in');
-  }
-  const optionalString = (name: string): string | undefined => {
-    const value = body[name];
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string' && typeof value !== 'number')
-      throw invalid(context, `has a ${name} that is not a string`);
-    return String(value);
-  };
-  // Identifiers are strings only: a JSON number above 2^53 is rounded, and two users would share one ID.
-  const identifier = (...names: string[]): string | undefined => {
-    for (const name of names) {
-      const value = body[name];
-      if (value === undefined || value === null || value === '') continue;
-      if (typeof value !== 'string') throw invalid(context, `has a ${name} that is not a string`);
-      return value;
-    }
-    return undefined;
-  };
-  const scope = optionalString('scope');
+  const result = readTokenFields(body);
+  if (!result.ok) throw invalid(context, tokenProblem(result.problem));
+  const { fields } = result;
   return {
-    accessToken,
-    refreshToken: optionalString('refresh_token'),
-    expiresIn,
-    expiresAt: now + expiresIn * 1000,
-    scope: parseGrantedScopes(scope),
-    tokenType: optionalString('token_type') ?? 'mac',
-    macKey,
-    macAlgorithm: optionalString('mac_algorithm') ?? 'HmacSha1',
-    openId: identifier('openId', 'openid', 'open_id'),
-    unionId: identifier('union_id', 'unionId'),
+    accessToken: fields.accessToken,
+    refreshToken: fields.refreshToken,
+    expiresIn: fields.expiresIn,
+    expiresAt: now + fields.expiresIn * 1000,
+    scope: fields.scope,
+    tokenType: fields.tokenType,
+    macKey: fields.macKey,
+    macAlgorithm: fields.macAlgorithm,
+    openId: fields.openId,
+    unionId: fields.unionId,
     raw: body,
   };
+}
+
+// The wording of a token field problem in "Mi Account's response …".
+function tokenProblem({ field }: TokenFieldProblem): string {
+  if (field === 'access_token' || field === 'mac_key') return `has no ${field}`;
+  if (field === 'expires_in') return 'has no valid expires_in';
+  return `has a ${field} that is not a string`;
 }
 
 /** Reads an Open API envelope: `result: "ok"` → its `data` object; `result: "error"` → MiAccountError with the Mi code. */
@@ -226,7 +199,7 @@ export function readOpenApiResponse(text: string, context: ResponseContext): Rec
       step: context.step,
       endpoint: context.endpoint,
       responseStatus: context.status,
-      code: miCode(body.code),
+      code: readMiErrorCode(body.code),
       description: describe(body.description, context.secrets),
     });
   }

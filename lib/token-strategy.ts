@@ -3,12 +3,11 @@ import type { Request } from 'express';
 import type { Agent } from 'node:http';
 import { Strategy } from 'passport-strategy';
 import { MiAccountClient } from './client';
-import { normalizeClientID } from './client-id';
 import { MiAccountError } from './errors';
 import { parseMacAuthorizationHeader } from './mac';
 import { MissingIdentifierError, type MiAccountProfile, type ProfileIdentifier } from './profile';
 import { isRecord } from './response';
-import { normalizeScopes } from './scopes';
+import { normalizeClientID, normalizeScopes } from './protocol';
 import type { MiAccountDoneCallback } from './strategy';
 
 /** Verify callback of {@link MiAccountTokenStrategy}: the verified access token and the user's profile. */

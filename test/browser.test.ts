@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import vm from 'node:vm';
-import ts from 'typescript';
 import {
   buildImplicitAuthorizeUrl,
   ImplicitTokenResult,
@@ -11,6 +8,7 @@ import {
   parseImplicitCallback,
 } from '../lib/browser';
 import { MI_ERROR_CODES, MiAccountError } from '../lib/errors';
+import { browserContext, libClosure, loadInSandbox, nodeOnlyUses, specifiers } from './helpers/browser-sandbox';
 
 const CLIENT_ID = '2882303761517383915';
 const REDIRECT = 'https://app.example.com/mi/callback.html';
@@ -482,47 +480,6 @@ describe('parseImplicitCallback — errors', () => {
 
 describe('browser compatibility', () => {
   const LIB = resolve(__dirname, '..', 'lib');
-  const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-
-  /** Every module specifier of a TypeScript source: static, re-export, dynamic import and require. */
-  function specifiers(source: string): string[] {
-    const patterns = [
-      /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
-      /\bimport\s*['"]([^'"]+)['"]/g,
-      /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-      /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
-    ];
-    return patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((match) => match[1] ?? ''));
-  }
-
-  /** Problems that keep a source from running in a browser. */
-  function nodeOnlyUses(source: string): string[] {
-    const problems = specifiers(source)
-      .filter((name) => name.startsWith('node:') || BUILTINS.has(name) || BUILTINS.has(name.split('/')[0] ?? ''))
-      .map((name) => `imports ${name}`);
-    if (/\brequire\s*\(/.test(source)) problems.push('calls require(');
-    if (/\bBuffer\b/.test(source)) problems.push('uses Buffer');
-    if (/\bprocess\./.test(source)) problems.push('uses process');
-    if (/\b__dirname\b|\b__filename\b/.test(source)) problems.push('uses __dirname/__filename');
-    return problems;
-  }
-
-  /** lib/browser.ts and every lib file it imports, transitively. */
-  function libClosure(entry: string): Map<string, string> {
-    const files = new Map<string, string>();
-    const pending = [entry];
-    while (pending.length > 0) {
-      const file = pending.pop() ?? '';
-      if (files.has(file)) continue;
-      const source = readFileSync(file, 'utf8');
-      files.set(file, source);
-      for (const name of specifiers(source)) {
-        if (!name.startsWith('.')) continue;
-        pending.push(resolve(join(file, '..'), name.endsWith('.ts') ? name : `${name}.ts`));
-      }
-    }
-    return files;
-  }
 
   it.each([
     ["import { randomBytes } from 'node:crypto';", 'imports node:crypto'],
@@ -538,8 +495,18 @@ describe('browser compatibility', () => {
 
   it('lib/browser.ts and every lib file it imports use no Node built-in', () => {
     const closure = libClosure(join(LIB, 'browser.ts'));
+    const browserModules = readdirSync(join(LIB, 'browser')).map((name) => join(LIB, 'browser', name));
     expect([...closure.keys()]).toEqual(
-      expect.arrayContaining([join(LIB, 'browser.ts'), join(LIB, 'errors.ts'), join(LIB, 'scopes.ts')]),
+      expect.arrayContaining([
+        join(LIB, 'browser.ts'),
+        ...browserModules,
+        join(LIB, 'errors.ts'),
+        join(LIB, 'protocol', 'index.ts'),
+        join(LIB, 'protocol', 'scopes.ts'),
+        join(LIB, 'protocol', 'authorize-url.ts'),
+        join(LIB, 'protocol', 'authorization-error.ts'),
+        join(LIB, 'protocol', 'token-fields.ts'),
+      ]),
     );
     for (const [file, source] of closure) {
       expect({ file, problems: nodeOnlyUses(source) }).toEqual({ file, problems: [] });
@@ -548,38 +515,12 @@ describe('browser compatibility', () => {
   });
 
   it('runs in a sandbox that has only URL, URLSearchParams and crypto.getRandomValues', () => {
-    const closure = libClosure(join(LIB, 'browser.ts'));
-    const cache = new Map<string, Record<string, unknown>>();
-    const context = vm.createContext({
-      URL,
-      URLSearchParams,
-      crypto: {
-        getRandomValues<T extends Uint8Array>(array: T): T {
-          array.set(randomBytes(array.length));
-          return array;
-        },
-      },
-    });
-    const load = (file: string): Record<string, unknown> => {
-      const cached = cache.get(file);
-      if (cached) return cached;
-      const source = closure.get(file);
-      if (source === undefined) throw new Error(`not in the closure: ${file}`);
-      const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: false },
-      }).outputText;
-      const exports: Record<string, unknown> = {};
-      cache.set(file, exports);
-      const requireShim = (name: string): unknown => {
-        if (!name.startsWith('.')) throw new Error(`browser code required "${name}"`);
-        return load(resolve(join(file, '..'), `${name}.ts`));
-      };
-      const wrapper: unknown = vm.runInContext(`(function (exports, require) {${js}\n})`, context);
-      if (typeof wrapper !== 'function') throw new Error('transpiled module did not evaluate to a function');
-      wrapper(exports, requireShim);
-      return exports;
-    };
-    const mod = load(join(LIB, 'browser.ts'));
+    const context = browserContext();
+    const loaded = new Set<string>();
+    const mod = loadInSandbox(join(LIB, 'browser.ts'), context, loaded);
+    expect([...loaded]).toEqual(
+      expect.arrayContaining(readdirSync(join(LIB, 'browser')).map((name) => join(LIB, 'browser', name))),
+    );
     context.mod = mod;
     context.hash = fragment();
     context.expectedState = STATE;
@@ -589,7 +530,9 @@ describe('browser compatibility', () => {
         const tokens = mod.parseImplicitCallback(hash, expectedState);
         let reason;
         try { mod.parseImplicitCallback(hash, 'other'); } catch (err) { reason = err.reason; }
-        return JSON.stringify({ state: request.state, url: request.url, tokens, reason,
+        let denied;
+        try { mod.parseImplicitCallback('', expectedState, '?error=access_denied'); } catch (err) { denied = err.code; }
+        return JSON.stringify({ state: request.state, url: request.url, tokens, reason, denied,
           hasNode: typeof process !== 'undefined' || typeof Buffer !== 'undefined' || typeof require !== 'undefined' });
       })()`,
       context,
@@ -599,6 +542,7 @@ describe('browser compatibility', () => {
       url: string;
       tokens: unknown;
       reason: string;
+      denied: number;
       hasNode: boolean;
     };
     expect(result.hasNode).toBe(false);
@@ -606,5 +550,6 @@ describe('browser compatibility', () => {
     expect(new URL(result.url).searchParams.get('scope')).toBe('1 3');
     expect(result.tokens).toEqual(EXPECTED_TOKENS);
     expect(result.reason).toBe('state_mismatch');
+    expect(result.denied).toBe(96012);
   });
 });

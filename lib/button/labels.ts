@@ -1,3 +1,8 @@
+import type { ButtonLocale } from '../locale';
+
+// The locales are lib/locale.ts's: the `satisfies` below keeps this table covering exactly them.
+export type { ButtonLocale } from '../locale';
+
 // "Sign in with Mi Account" per locale. Xiaomi's own product names are used where they exist
 // (小米账号 / 小米帳號, Mi-Konto, Compte Mi, Cuenta Mi, Conta Mi, Mi аккаунт, Akun Mi…);
 // elsewhere the wording follows each language's usual "Sign in with <provider>" button text.
@@ -64,16 +69,7 @@ const LABELS = {
   km: 'ចូលដោយប្រើគណនី Mi',
   lo: 'ເຂົ້າສູ່ລະບົບດ້ວຍບັນຊີ Mi',
   sw: 'Ingia ukitumia Akaunti ya Mi',
-} satisfies Record<string, string>;
-
-/**
- * A locale the button has a label for: a BCP 47 tag such as `'en'`, `'zh-CN'` or `'pt-BR'`.
- *
- * @useDeclaredType
- * @example
- * const locale: ButtonLocale = resolveButtonLocale('pt_br'); // 'pt-BR'
- */
-export type ButtonLocale = keyof typeof LABELS;
+} satisfies Record<ButtonLocale, string>;
 
 /**
  * "Sign in with Mi Account" in every supported locale, keyed by {@link ButtonLocale}.

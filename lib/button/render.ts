@@ -1,6 +1,7 @@
 import { checkButtonHref, escapeHtml } from './html';
 import { BUTTON_LABELS } from './labels';
-import { buttonDirection, resolveButtonLocale } from './locale';
+import { resolveButtonLocale } from '../locale';
+import { buttonDirection } from './locale';
 import { miAccountMark } from './mark';
 import { BUTTON_CLASS_PREFIX, miAccountButtonStyles } from './styles';
 import { BUTTON_SIZES, BUTTON_THEMES, type ButtonSize, type ButtonTheme } from './theme';

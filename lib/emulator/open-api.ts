@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MiScopes } from '../scopes';
+import { SCOPE_IDS } from './scope-ids';
 import { avatarFields } from './avatar';
 import type { EmulatorConfig, UserRecord } from './config';
 import { send, type Params } from './http';
@@ -15,7 +15,7 @@ interface OpenApiRoute {
 
 const ROUTES: Readonly<Record<string, OpenApiRoute>> = {
   '/user/profile': {
-    scopes: [MiScopes.profile],
+    scopes: [SCOPE_IDS.profile],
     data: (user, _grant, origin) => ({
       miliaoNick: user.nickname,
       ...(user.avatar ? avatarFields(publicAvatar(user, origin)) : {}),
@@ -25,18 +25,18 @@ const ROUTES: Readonly<Record<string, OpenApiRoute>> = {
     }),
   },
   '/user/openidV2': {
-    scopes: [MiScopes.openid],
+    scopes: [SCOPE_IDS.openid],
     data: (user, grant) => ({ openId: deriveOpenId(grant.clientID, user.id) }),
   },
   '/user/phoneAndEmail': {
-    scopes: [MiScopes.phone, MiScopes.email],
+    scopes: [SCOPE_IDS.phone, SCOPE_IDS.email],
     data: (user, grant) => ({
-      phone: grant.scopes.includes(MiScopes.phone) ? (user.phone ?? '') : '',
-      email: grant.scopes.includes(MiScopes.email) ? (user.email ?? '') : '',
+      phone: grant.scopes.includes(SCOPE_IDS.phone) ? (user.phone ?? '') : '',
+      email: grant.scopes.includes(SCOPE_IDS.email) ? (user.email ?? '') : '',
     }),
   },
   '/user/relation': {
-    scopes: [MiScopes.relation],
+    scopes: [SCOPE_IDS.relation],
     data: () => ({ friends: [] }),
   },
 };

@@ -1,29 +1,29 @@
-import { MiScopes, SENSITIVE_SCOPES } from '../scopes';
+import { SCOPE_IDS, SENSITIVE_SCOPE_IDS } from './scope-ids';
 
 /** Words for each known scope ID, for the consent page. */
 const SCOPE_WORDS: Readonly<Record<string, { short: string; long: string }>> = {
-  [MiScopes.profile]: { short: 'profile', long: 'your profile: nickname and avatar' },
-  [MiScopes.relation]: { short: 'MiChat friend list', long: 'your MiChat friend list' },
-  [MiScopes.openid]: { short: 'openId', long: 'your openId, the ID of your account in this app' },
-  [MiScopes.phone]: { short: 'phone number', long: 'your phone number' },
-  [MiScopes.email]: { short: 'email address', long: 'your email address' },
-  [MiScopes.router]: { short: 'Mi router information', long: 'information about your Mi router' },
-  [MiScopes.routerAdmin]: { short: 'Mi router management', long: 'management of your Mi router' },
-  [MiScopes.contacts]: { short: 'Mi Cloud contacts', long: 'your contacts in Mi Cloud' },
-  [MiScopes.calendar]: { short: 'Mi Cloud calendar', long: 'your calendar in Mi Cloud' },
-  [MiScopes.alarms]: { short: 'Mi Cloud alarms', long: 'your alarms in Mi Cloud' },
-  [MiScopes.smartHome]: { short: 'Mi Home services', long: 'your Mi Home smart-home services' },
-  [MiScopes.smartHomeDevices]: { short: 'Mi Home devices', long: 'your Mi Home devices' },
-  [MiScopes.smartHomeScenes]: { short: 'Mi Home scenes', long: 'your Mi Home scenes' },
-  [MiScopes.smartHomeStats]: { short: 'Mi Home statistics', long: 'your Mi Home statistics' },
-  [MiScopes.yellowPages]: { short: 'Yellow Pages follow', long: 'following the Yellow Pages service account' },
-  [MiScopes.gallery]: { short: 'Mi Cloud gallery', long: 'your Mi Cloud gallery' },
-  [MiScopes.appData]: { short: 'app data in Mi Cloud', long: 'saving app data to your Mi Cloud' },
-  [MiScopes.ecg]: { short: 'ECG health service', long: 'the health ECG service' },
-  [MiScopes.fitness]: { short: 'fitness data in Mi Cloud', long: 'saving fitness data to your Mi Cloud' },
-  [MiScopes.walletPasses]: { short: 'Mi wallet passes', long: 'your Mi wallet passes and coupons' },
-  [MiScopes.xiaoai]: { short: 'XiaoAI voice service', long: 'the XiaoAI voice service' },
-  [MiScopes.cloudAi]: { short: 'cloud AI services', long: 'cloud AI services' },
+  [SCOPE_IDS.profile]: { short: 'profile', long: 'your profile: nickname and avatar' },
+  [SCOPE_IDS.relation]: { short: 'MiChat friend list', long: 'your MiChat friend list' },
+  [SCOPE_IDS.openid]: { short: 'openId', long: 'your openId, the ID of your account in this app' },
+  [SCOPE_IDS.phone]: { short: 'phone number', long: 'your phone number' },
+  [SCOPE_IDS.email]: { short: 'email address', long: 'your email address' },
+  [SCOPE_IDS.router]: { short: 'Mi router information', long: 'information about your Mi router' },
+  [SCOPE_IDS.routerAdmin]: { short: 'Mi router management', long: 'management of your Mi router' },
+  [SCOPE_IDS.contacts]: { short: 'Mi Cloud contacts', long: 'your contacts in Mi Cloud' },
+  [SCOPE_IDS.calendar]: { short: 'Mi Cloud calendar', long: 'your calendar in Mi Cloud' },
+  [SCOPE_IDS.alarms]: { short: 'Mi Cloud alarms', long: 'your alarms in Mi Cloud' },
+  [SCOPE_IDS.smartHome]: { short: 'Mi Home services', long: 'your Mi Home smart-home services' },
+  [SCOPE_IDS.smartHomeDevices]: { short: 'Mi Home devices', long: 'your Mi Home devices' },
+  [SCOPE_IDS.smartHomeScenes]: { short: 'Mi Home scenes', long: 'your Mi Home scenes' },
+  [SCOPE_IDS.smartHomeStats]: { short: 'Mi Home statistics', long: 'your Mi Home statistics' },
+  [SCOPE_IDS.yellowPages]: { short: 'Yellow Pages follow', long: 'following the Yellow Pages service account' },
+  [SCOPE_IDS.gallery]: { short: 'Mi Cloud gallery', long: 'your Mi Cloud gallery' },
+  [SCOPE_IDS.appData]: { short: 'app data in Mi Cloud', long: 'saving app data to your Mi Cloud' },
+  [SCOPE_IDS.ecg]: { short: 'ECG health service', long: 'the health ECG service' },
+  [SCOPE_IDS.fitness]: { short: 'fitness data in Mi Cloud', long: 'saving fitness data to your Mi Cloud' },
+  [SCOPE_IDS.walletPasses]: { short: 'Mi wallet passes', long: 'your Mi wallet passes and coupons' },
+  [SCOPE_IDS.xiaoai]: { short: 'XiaoAI voice service', long: 'the XiaoAI voice service' },
+  [SCOPE_IDS.cloudAi]: { short: 'cloud AI services', long: 'cloud AI services' },
 };
 
 /**
@@ -32,7 +32,7 @@ const SCOPE_WORDS: Readonly<Record<string, { short: string; long: string }>> = {
  * @example
  * grantScopes(undefined, false).granted // ['1', '3']
  */
-export const BASIC_SCOPES: readonly string[] = Object.freeze([MiScopes.profile, MiScopes.openid]);
+export const BASIC_SCOPES: readonly string[] = Object.freeze([SCOPE_IDS.profile, SCOPE_IDS.openid]);
 
 /**
  * The outcome of reading the `scope` parameter of an authorization request.
@@ -70,7 +70,7 @@ export function grantScopes(scope: string | undefined, sensitiveAllowed: boolean
     if (!requested.includes(item)) requested.push(item);
   }
   if (requested.length === 0) requested.push(...BASIC_SCOPES);
-  const granted = requested.filter((id) => sensitiveAllowed || !SENSITIVE_SCOPES.has(id));
+  const granted = requested.filter((id) => sensitiveAllowed || !SENSITIVE_SCOPE_IDS.has(id));
   const dropped = requested.filter((id) => !granted.includes(id));
   return { ok: true, requested, granted, dropped };
 }
