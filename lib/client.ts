@@ -5,6 +5,7 @@ import { Endpoint, HttpRequest, HttpResponse, httpRequest, parseEndpoint } from 
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
 import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
+import { expectProfileCalls, parallelProfileCalls, preconnectProfile } from './preconnect';
 import { normalizeScopes, parseGrantedScopes } from './scopes';
 import { traceRequest } from './trace';
 
@@ -305,6 +306,7 @@ export class MiAccountClient {
             warnings.push({ endpoint, code: err.code, message: err.message });
             return undefined;
           });
+    expectProfileCalls(this, parallelProfileCalls(scopes)); // what the next code exchange pre-connects
     const wantsContact = scopes.includes('4') || scopes.includes('6');
     const [profile, openIdData, contact] = await Promise.all([
       scopes.includes('1') ? this.#openApiCall('/user/profile', input) : undefined,
@@ -385,7 +387,7 @@ export class MiAccountClient {
       secrets,
       agent: this.agent,
     };
-    return this.#send(request, (response) => {
+    const sent = this.#send(request, (response) => {
       const context = {
         step,
         endpoint: this.#tokenEndpoint.pathname,
@@ -396,6 +398,8 @@ export class MiAccountClient {
       const tokens = readTokenResponse(response.text, context);
       return tokens;
     });
+    if (step === 'token exchange') preconnectProfile(this); // Open API handshakes overlap the token request
+    return sent;
   }
 }
 
