@@ -246,10 +246,10 @@ describe('pre-connect when the authorization redirect is issued', () => {
       expect(proxy.connections).toBe(0);
       expect(h.emulator.stats.connections).toBe(0);
     } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
+      if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved.HTTP_PROXY;
+      if (saved.NO_PROXY === undefined) delete process.env.NO_PROXY;
+      else process.env.NO_PROXY = saved.NO_PROXY;
       await proxy.close();
     }
   });
