@@ -149,7 +149,8 @@ async function startApp(kind, port, emulator, extra = {}) {
   });
   app.use((err, _req, res, _next) => res.status(500).json({ error: err.message }));
   const server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+    // A backlog above 1024: the highest concurrency must not overflow the accept queue.
+    const s = app.listen(port, '127.0.0.1', 4096, () => resolve(s));
   });
   return {
     server,
@@ -175,10 +176,12 @@ function get(url, headers = {}, agent = driverAgent) {
 }
 
 /** One full login: start redirect, authorize (auto-approved), callback, profile page. Returns callback-leg ms. */
-async function login(appUrl) {
+// Authorize hops of the throughput runs: kept alive, so 1024 browsers do not open 1024 connections per round.
+const authorizeAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+async function login(appUrl, hopAgent = false) {
   const start = await get(`${appUrl}/auth/start`);
   const cookie = (start.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
-  const authorize = await get(start.headers.location, {}, false);
+  const authorize = await get(start.headers.location, {}, hopAgent);
   const t0 = process.hrtime.bigint();
   const callback = await get(authorize.headers.location, { cookie });
   const callbackMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -202,13 +205,13 @@ async function withSetup(kind, emulatorOptions, fn, extra) {
   }
 }
 
-async function run(appUrl, total, concurrency) {
+async function run(appUrl, total, concurrency, hopAgent = false) {
   let next = 0;
   const times = [];
   const worker = async () => {
     while (next < total) {
       next += 1;
-      times.push(await login(appUrl));
+      times.push(await login(appUrl, hopAgent));
     }
   };
   // Heap at rest (after a full GC), then its peak while `concurrency` logins are in flight, sampled every 20 ms.
@@ -270,8 +273,8 @@ async function throughput() {
     const total = Math.max(quick ? 200 : concurrency === 1 ? 400 : 1200, 2 * concurrency);
     const measure = (kind, options) =>
       withSetup(kind, options, async (url) => {
-        await run(url, Math.min(100, total), concurrency); // warm-up
-        return run(url, total, concurrency);
+        await run(url, Math.min(100, total), concurrency, authorizeAgent); // warm-up
+        return run(url, total, concurrency, authorizeAgent);
       });
     // Rounds alternate ours and the baseline, so a slow moment of the machine hits both; the median round counts.
     const results = [];
@@ -512,6 +515,7 @@ async function main() {
     process.stderr.write('bench: README updated\n');
   }
   driverAgent.destroy();
+  authorizeAgent.destroy();
 }
 
 main().catch((err) => {
