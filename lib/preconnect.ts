@@ -189,46 +189,43 @@ function open(agent: Pool, endpoint: Endpoint, options: http.RequestOptions, nam
     else counts.delete(name);
   };
   const call = { step: 'preconnect', method: 'CONNECT', host: endpoint.host, endpoint: '' } as const;
-  traceRequest(
-    call,
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const stub = { getHeader: () => undefined };
-        const created = (err: Error | null, socket?: Socket) => {
-          if (err || !socket) {
-            finish();
-            return reject(err ?? new Error('the agent created no socket'));
-          }
-          const connected = endpoint.protocol === 'https:' ? 'secureConnect' : 'connect';
-          const deadline = setTimeout(() => {
-            // Still handshaking and still idle in the pool: give up; a request that took it keeps its own deadline.
-            if (agent.freeSockets[name]?.includes(socket)) socket.destroy(new Error('pre-connect timed out'));
-          }, PRECONNECT_TIMEOUT_MS);
-          deadline.unref();
-          const onConnect = () => settle();
-          const onError = (error: Error) => settle(error);
-          const onClose = () => settle(new Error('the connection closed during the handshake'));
-          const settle = (error?: Error) => {
-            clearTimeout(deadline);
-            socket.off(connected, onConnect).off('error', onError).off('close', onClose);
-            finish();
-            if (error) reject(error);
-            else resolve();
-          };
-          socket.once(connected, onConnect).once('error', onError).once('close', onClose);
-          // The agent's 'free' path puts it in the pool (or hands it to a queued request) while it still handshakes,
-          // so a request arriving mid-handshake takes it instead of opening another connection.
-          (socket as Socket & { _httpMessage?: unknown })._httpMessage = { shouldKeepAlive: true };
-          socket.emit('free');
-        };
-        (agent.createSocket as (req: unknown, options: unknown, cb: typeof created) => void).call(
-          agent,
-          stub,
-          { ...options },
-          created,
-        );
-      }),
-  ).catch(() => undefined);
+  // Only failures are published: a success has neither status nor error, which subscribers may rely on.
+  new Promise<void>((resolve, reject) => {
+    const stub = { getHeader: () => undefined };
+    const created = (err: Error | null, socket?: Socket) => {
+      if (err || !socket) {
+        finish();
+        return reject(err ?? new Error('the agent created no socket'));
+      }
+      const connected = endpoint.protocol === 'https:' ? 'secureConnect' : 'connect';
+      const deadline = setTimeout(() => {
+        // Still handshaking and still idle in the pool: give up; a request that took it keeps its own deadline.
+        if (agent.freeSockets[name]?.includes(socket)) socket.destroy(new Error('pre-connect timed out'));
+      }, PRECONNECT_TIMEOUT_MS);
+      deadline.unref();
+      const onConnect = () => settle();
+      const onError = (error: Error) => settle(error);
+      const onClose = () => settle(new Error('the connection closed during the handshake'));
+      const settle = (error?: Error) => {
+        clearTimeout(deadline);
+        socket.off(connected, onConnect).off('error', onError).off('close', onClose);
+        finish();
+        if (error) reject(error);
+        else resolve();
+      };
+      socket.once(connected, onConnect).once('error', onError).once('close', onClose);
+      // The agent's 'free' path puts it in the pool (or hands it to a queued request) while it still handshakes,
+      // so a request arriving mid-handshake takes it instead of opening another connection.
+      (socket as Socket & { _httpMessage?: unknown })._httpMessage = { shouldKeepAlive: true };
+      socket.emit('free');
+    };
+    (agent.createSocket as (req: unknown, options: unknown, cb: typeof created) => void).call(
+      agent,
+      stub,
+      { ...options },
+      created,
+    );
+  }).catch((err: unknown) => traceRequest(call, () => Promise.reject(err)).catch(() => undefined));
 }
 
 function clientEndpoints(client: PreconnectClient): { token?: Endpoint; openApi?: Endpoint } {

@@ -20,7 +20,7 @@ export const MI_ACCOUNT_LOGIN_CHANNEL = 'passport-mi-account:login';
  */
 export interface MiAccountRequestContext {
   /**
-   * The login step: `'token exchange'`, `'token refresh'` or `'open api'`; `'preconnect'` for a connection opened
+   * The login step: `'token exchange'`, `'token refresh'` or `'open api'`; `'preconnect'` for a failed connection opened
    * ahead of a login (method `'CONNECT'`, endpoint `''`, no status: no HTTP request is sent, only the TCP and TLS
    * handshakes; a failure carries the socket error and changes nothing for the login).
    */
