@@ -6,11 +6,12 @@ import { getProxyForUrl } from 'proxy-from-env';
 import type { Endpoint } from './http';
 
 /**
- * Idle keep-alive sockets close after this long: under the 5 s idle timeout of Node and Apache servers (nginx 75 s,
- * cloud load balancers 60 s), so the server rarely closes a socket at the moment it is reused. A shorter
- * `Keep-Alive: timeout=N` hint from the server wins (Node honours it only when an agent timeout is set).
+ * Idle keep-alive sockets close after this long, so a connection opened when a login starts survives a user's 5–30 s
+ * on the consent page. A shorter `Keep-Alive: timeout=N` hint from the server wins (Node then closes the socket 1 s
+ * before N), a server that closes sooner without saying so is covered by the one retry on a fresh connection
+ * (lib/http), and 30 s stays far under the 4–20 min after which NAT gateways drop idle connections silently.
  */
-export const FREE_SOCKET_TIMEOUT_MS = 4000;
+export const FREE_SOCKET_TIMEOUT_MS = 30_000;
 
 const KEEP_ALIVE = {
   keepAlive: true,
@@ -59,11 +60,15 @@ export function chooseAgent(endpoint: Endpoint, agent: http.Agent | undefined): 
  * after one idle socket to a host proved dead, the others (closed by the same server or load balancer) are suspect.
  */
 export function dropIdleSockets(agent: http.Agent, options: http.RequestOptions): void {
-  // The pool key as http.Agent#addRequest computes it: request options overlaid with the agent's own.
-  const name = agent.getName({
+  for (const socket of [...(agent.freeSockets[poolName(agent, options)] ?? [])]) socket.destroy();
+}
+
+/** The key of `agent`'s pools for a request with `options`, as http.Agent#addRequest computes it. */
+export function poolName(agent: http.Agent, options: http.RequestOptions): string {
+  // Request options overlaid with the agent's own.
+  return agent.getName({
     ...options,
     host: options.hostname ?? options.host,
     ...(agent as unknown as { options?: http.AgentOptions }).options,
   } as http.ClientRequestArgs);
-  for (const socket of [...(agent.freeSockets[name] ?? [])]) socket.destroy();
 }

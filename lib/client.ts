@@ -4,6 +4,7 @@ import { Endpoint, HttpRequest, HttpResponse, httpRequest, parseEndpoint } from 
 import { createNonce, macAuthorizationHeader, signMac } from './mac';
 import { buildProfile, MiAccountProfile, MissingIdentifierError, ProfileIdentifier, ProfileWarning } from './profile';
 import { readOpenApiResponse, readTokenResponse, TokenSet } from './response';
+import { expectProfileCalls, parallelProfileCalls, preconnectProfile } from './preconnect';
 import {
   DEFAULT_OPEN_API_URL,
   DEFAULT_TOKEN_URL,
@@ -308,6 +309,7 @@ export class MiAccountClient {
             warnings.push({ endpoint, code: err.code, message: err.message });
             return undefined;
           });
+    expectProfileCalls(this, parallelProfileCalls(scopes)); // what the next code exchange pre-connects
     const wantsContact = scopes.includes('4') || scopes.includes('6');
     const [profile, openIdData, contact] = await Promise.all([
       scopes.includes('1') ? this.#openApiCall('/user/profile', input) : undefined,
@@ -388,7 +390,7 @@ export class MiAccountClient {
       secrets,
       agent: this.agent,
     };
-    return this.#send(request, (response) => {
+    const sent = this.#send(request, (response) => {
       const context = {
         step,
         endpoint: this.#tokenEndpoint.pathname,
@@ -399,6 +401,8 @@ export class MiAccountClient {
       const tokens = readTokenResponse(response.text, context);
       return tokens;
     });
+    if (step === 'token exchange') preconnectProfile(this); // Open API handshakes overlap the token request
+    return sent;
   }
 }
 

@@ -8,6 +8,7 @@ import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiA
 import { normalizeClientID } from './client-id';
 import { MiAccountError, redact } from './errors';
 import { observeLogin, profileLoaded, tokensObtained } from './login-trace';
+import { expectProfileCalls, parallelProfileCalls, preconnectLogin } from './preconnect';
 import type { MiAccountProfile, ProfileIdentifier } from './profile';
 import { compileRedirectUris, RedirectUriMatcher } from './redirect-uri';
 import { requestOrigin } from './request-origin';
@@ -323,6 +324,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       signRequests: options.signRequests,
       agent: options.agent,
     });
+    expectProfileCalls(this.client, options.skipUserProfile === true ? 0 : parallelProfileCalls(scope));
     const internals = this as unknown as { _stateStore: StateStoreLike };
     internals._stateStore = explainStateFailures(internals._stateStore);
     // Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors): route node-oauth's token call to our client.
@@ -408,6 +410,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
       locale: locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale,
     };
     OAuth2Strategy.prototype.authenticate.call(this, req as ExpressRequest, effective);
+    // Warms the connections the callback will use while the user is on Mi's consent page (lib/preconnect).
+    preconnectLogin(this, req, effective.scope);
   }
 
   /** node-oauth's token call, answered by MiAccountClient: code exchange, or refresh for passport-oauth2-refresh. */

@@ -19,10 +19,14 @@ export const MI_ACCOUNT_LOGIN_CHANNEL = 'passport-mi-account:login';
  * });
  */
 export interface MiAccountRequestContext {
-  /** The login step: `'token exchange'`, `'token refresh'` or `'open api'`. */
-  step: MiAccountStep;
-  /** HTTP method. */
-  method: 'GET' | 'POST';
+  /**
+   * The login step: `'token exchange'`, `'token refresh'` or `'open api'`; `'preconnect'` for a failed connection opened
+   * ahead of a login (method `'CONNECT'`, endpoint `''`, no status: no HTTP request is sent, only the TCP and TLS
+   * handshakes; a failure carries the socket error and changes nothing for the login).
+   */
+  step: MiAccountStep | 'preconnect';
+  /** HTTP method; `'CONNECT'` for a pre-connect. */
+  method: 'GET' | 'POST' | 'CONNECT';
   /** `host[:port]` of the Mi Account server. */
   host: string;
   /** Path of the endpoint, e.g. `/oauth2/token` or `/user/profile`; never the query. */
@@ -35,7 +39,7 @@ export interface MiAccountRequestContext {
   code?: number;
   /** Milliseconds from the start of the call until its answer was read (or it failed). */
   durationMs?: number;
-  /** Set by the tracing channel when the call failed: a `MiAccountError` (no secret in it). */
+  /** Set by the tracing channel when the call failed: a `MiAccountError` (no secret in it), or a pre-connect's socket error. */
   error?: unknown;
 }
 
@@ -159,8 +163,8 @@ function requestsObserved(): boolean {
 
 /** Where a call to Mi Account goes, as given to {@link traceRequest}. */
 export interface TracedCall {
-  step: MiAccountStep;
-  method: 'GET' | 'POST';
+  step: MiAccountStep | 'preconnect';
+  method: 'GET' | 'POST' | 'CONNECT';
   host: string;
   endpoint: string;
 }

@@ -39,7 +39,9 @@ const handlers = {
   asyncEnd: (message: unknown) => {
     record('asyncEnd')(message);
     // A snapshot: the same object is published on every event of the call.
-    calls.push({ ...(message as MiAccountRequestContext) });
+    // Pre-connects (no HTTP request) have their own test in test/transport/preconnect.test.ts.
+    if ((message as MiAccountRequestContext).step !== 'preconnect')
+      calls.push({ ...(message as MiAccountRequestContext) });
   },
   error: record('error'),
 };

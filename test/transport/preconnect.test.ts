@@ -1,0 +1,333 @@
+import * as diagnosticsChannel from 'node:diagnostics_channel';
+import * as http from 'node:http';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL, type MiAccountRequestContext } from '../../lib';
+import { FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
+import { parseEndpoint } from '../../lib/http';
+import { CONSENT_HORIZON_MS, MAX_PRECONNECTS_IN_FLIGHT, preconnect } from '../../lib/preconnect';
+import { UserAgent } from '../helpers/browserless';
+import { startHarness, type Harness } from '../helpers/mi';
+
+const ALL_SCOPES = ['profile', 'openid', 'phone', 'email'];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits until `check` holds (polling), or fails after `ms`. */
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(10);
+  }
+}
+
+/** A TCP server that accepts connections and never answers: a TLS handshake to it never completes. */
+interface Silent {
+  port: number;
+  readonly connections: number;
+  close(): Promise<void>;
+}
+async function startSilentServer(): Promise<Silent> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer((socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A TCP relay to `targetPort` on its own port (another origin), counting the connections it accepts. */
+async function startRelay(targetPort: number): Promise<Silent & { url: string }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server: Server = createServer((client) => {
+    connections += 1;
+    const upstream = connect({ host: '127.0.0.1', port: targetPort });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Records the request channel's pre-connects (ended or failed) and the login milestones, in order. */
+function record() {
+  const events: string[] = [];
+  const preconnects: MiAccountRequestContext[] = [];
+  const tracing = diagnosticsChannel.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+  const handlers = {
+    start: (ctx: unknown) => events.push(`start ${(ctx as MiAccountRequestContext).step}`),
+    end: () => undefined,
+    asyncStart: () => undefined,
+    asyncEnd: (ctx: unknown) => {
+      const context = ctx as MiAccountRequestContext;
+      events.push(`end ${context.step}`);
+      if (context.step === 'preconnect') preconnects.push(context);
+    },
+    error: () => undefined,
+  };
+  const onLogin = (message: unknown) => events.push(`login ${(message as { event: string }).event}`);
+  tracing.subscribe(handlers as never);
+  diagnosticsChannel.subscribe(MI_ACCOUNT_LOGIN_CHANNEL, onLogin);
+  return {
+    events,
+    preconnects,
+    stop: () => {
+      tracing.unsubscribe(handlers as never);
+      diagnosticsChannel.unsubscribe(MI_ACCOUNT_LOGIN_CHANNEL, onLogin);
+    },
+  };
+}
+
+describe('pre-connect when the authorization redirect is issued', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('a cold login opens its connections before the callback, and the callback opens none', async () => {
+    const agent = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
+    h = await startHarness({ scope: ALL_SCOPES, agent });
+    const trace = record();
+    let atRedirect = -1;
+    const onLogin = (message: unknown) => {
+      if ((message as { event: string }).event === 'redirect') atRedirect = h!.emulator.stats.connections;
+    };
+    diagnosticsChannel.subscribe(MI_ACCOUNT_LOGIN_CHANNEL, onLogin);
+    try {
+      const browser = new UserAgent();
+      const start = await browser.get(`${h.app.url}/auth/mi`);
+      expect(start.status).toBe(302);
+      // Token and Open API share the emulator's origin: 1 token connection + /user/profile ∥ /user/phoneAndEmail.
+      await until(() => h!.emulator.stats.connections === 3);
+      // The redirect left first: no pre-connect had started when it was sent.
+      expect(atRedirect).toBe(0);
+      expect(trace.preconnects).toEqual([]); // successes are not published
+      const authorize = await browser.get(start.headers.get('location')!);
+      const callback = authorize.headers.get('location')!;
+      const before = h.emulator.stats.connections;
+      const { final } = await browser.follow(callback);
+      expect(final.status).toBe(200);
+      expect(h.emulator.stats.connections - before).toBe(0);
+      expect(h.emulator.stats.requests['/user/phoneAndEmail']).toBe(1);
+    } finally {
+      diagnosticsChannel.unsubscribe(MI_ACCOUNT_LOGIN_CHANNEL, onLogin);
+      trace.stop();
+      agent.destroy();
+    }
+  });
+
+  it('opens nothing when the pool already holds connections that will outlive the consent', async () => {
+    const agent = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
+    // A server that announces no Keep-Alive hint: pooled sockets then live FREE_SOCKET_TIMEOUT_MS.
+    h = await startHarness({ scope: ALL_SCOPES, agent });
+    expect(FREE_SOCKET_TIMEOUT_MS).toBeGreaterThan(CONSENT_HORIZON_MS);
+    const browser = new UserAgent();
+    await browser.get(`${h.app.url}/auth/mi`);
+    await until(() => h!.emulator.stats.connections === 3);
+    await sleep(50);
+    // The three pre-connected sockets are idle and fresh: a second login start adds none.
+    await new UserAgent().get(`${h.app.url}/auth/mi`);
+    await sleep(200);
+    expect(h.emulator.stats.connections).toBe(3);
+    agent.destroy();
+  });
+
+  it(`holds the cap under 500 concurrent login starts: at most ${MAX_PRECONNECTS_IN_FLIGHT} connections`, async () => {
+    h = await startHarness({ scope: ALL_SCOPES });
+    const driver = new http.Agent({ keepAlive: true, maxSockets: 500 });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 500 },
+        () =>
+          new Promise<number>((resolve, reject) =>
+            http
+              .get(`${h!.app.url}/auth/mi`, { agent: driver }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              })
+              .on('error', reject),
+          ),
+      ),
+    );
+    driver.destroy();
+    expect(statuses.every((s) => s === 302)).toBe(true);
+    await sleep(300);
+    expect(h.emulator.stats.connections).toBeGreaterThan(0);
+    expect(h.emulator.stats.connections).toBeLessThanOrEqual(MAX_PRECONNECTS_IN_FLIGHT);
+  });
+
+  it('never delays the redirect, and ignores connections that never complete or are refused', async () => {
+    const silent = await startSilentServer();
+    const refused = await startSilentServer();
+    await refused.close(); // nothing listens on its port any more
+    h = await startHarness({
+      scope: ALL_SCOPES,
+      tokenURL: `https://127.0.0.1:${silent.port}/oauth2/token`,
+      openApiURL: `http://127.0.0.1:${refused.port}`,
+    });
+    const trace = record();
+    try {
+      const t0 = performance.now();
+      const start = await new UserAgent().get(`${h.app.url}/auth/mi`);
+      const elapsed = performance.now() - t0;
+      expect(start.status).toBe(302);
+      expect(elapsed).toBeLessThan(1000);
+      // The token host's TLS handshake hangs; both Open API connections are refused: published, nothing thrown.
+      await until(() => silent.connections === 1 && trace.preconnects.length === 2);
+      const codes = trace.preconnects.map((c) => (c.error as { code?: string } | undefined)?.code);
+      expect(codes).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+      expect(trace.preconnects.every((c) => c.host === `127.0.0.1:${refused.port}`)).toBe(true);
+      await silent.close();
+      // The hung handshake fails when the server goes away: published too, and the in-flight slot is released.
+      await until(() => trace.preconnects.length === 3);
+      expect(trace.preconnects[2]!.host).toBe(`127.0.0.1:${silent.port}`);
+      expect(trace.preconnects[2]!.error).toBeDefined();
+      expect(h.app.errors).toEqual([]);
+    } finally {
+      trace.stop();
+      await silent.close();
+    }
+  });
+
+  it("honours the agent option: sockets land in the app's agent, not the library's", async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    h = await startHarness({ scope: ['profile'], agent });
+    await new UserAgent().get(`${h.app.url}/auth/mi`);
+    await until(() => h!.emulator.stats.connections === 2);
+    await sleep(50);
+    const free = Object.values(agent.freeSockets).reduce((n, list) => n + (list?.length ?? 0), 0);
+    expect(free).toBe(2);
+    agent.destroy();
+  });
+
+  it('skips agents it cannot fill: without keep-alive, or through a proxy from the environment', async () => {
+    const proxy = await startSilentServer();
+    h = await startHarness({ scope: ['profile'], agent: new http.Agent({ keepAlive: false }) });
+    await new UserAgent().get(`${h.app.url}/auth/mi`);
+    await sleep(200);
+    expect(h.emulator.stats.connections).toBe(0);
+    await h.close();
+
+    h = await startHarness({ scope: ['profile'] });
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+    process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
+    process.env.NO_PROXY = '';
+    try {
+      // The app itself is not reached through the proxy: the UserAgent (fetch) ignores HTTP_PROXY.
+      await new UserAgent().get(`${h.app.url}/auth/mi`);
+      await sleep(200);
+      expect(proxy.connections).toBe(0);
+      expect(h.emulator.stats.connections).toBe(0);
+    } finally {
+      if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
+      else process.env.HTTP_PROXY = saved.HTTP_PROXY;
+      if (saved.NO_PROXY === undefined) delete process.env.NO_PROXY;
+      else process.env.NO_PROXY = saved.NO_PROXY;
+      await proxy.close();
+    }
+  });
+});
+
+describe('pre-connect while the token request is in flight', () => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.close());
+
+  it('opens the Open API connections before the token answer arrives, after a consent longer than the pool keeps them', async () => {
+    // The emulator answers after 150 ms; the Open API is reached through a relay (another origin) to count its connections.
+    h = await startHarness({}, { latencyMs: 150 });
+    const relay = await startRelay(h.emulator.port);
+    // Idle sockets of this agent close after 300 ms: the connections opened at the redirect are gone by the callback.
+    const agent = new http.Agent({ keepAlive: true, timeout: 300 });
+    const { MiAccountClient } = await import('../../lib');
+    const client = new MiAccountClient({
+      clientID: h.app.strategy.client.clientID,
+      clientSecret: 'test-app-secret-Zq8x',
+      tokenURL: h.emulator.tokenURL,
+      openApiURL: relay.url,
+      agent,
+    });
+    Object.assign(h.app.strategy, { client });
+    const trace = record();
+    let relayAtTokens = -1;
+    const onLogin = (message: unknown) => {
+      if ((message as { event: string }).event === 'tokens') relayAtTokens = relay.connections;
+    };
+    diagnosticsChannel.subscribe(MI_ACCOUNT_LOGIN_CHANNEL, onLogin);
+    try {
+      const browser = new UserAgent();
+      const start = await browser.get(`${h.app.url}/auth/mi?scope=profile,email`);
+      const authorize = await browser.get(start.headers.get('location')!);
+      await until(() => relay.connections === 2);
+      await sleep(800); // a long consent: the pre-connected sockets closed
+      const before = relay.connections;
+      const { final } = await browser.follow(authorize.headers.get('location')!);
+      expect(final.status).toBe(200);
+      // Both Open API connections were open before the token response: the handshakes overlapped the token request.
+      expect(relayAtTokens - before).toBe(2);
+      expect(relay.connections - before).toBe(2);
+    } finally {
+      diagnosticsChannel.unsubscribe(MI_ACCOUNT_LOGIN_CHANNEL, onLogin);
+      trace.stop();
+      agent.destroy();
+      await relay.close();
+    }
+  });
+});
+
+describe('the global cap of pre-connects in flight', () => {
+  it(`never has more than ${MAX_PRECONNECTS_IN_FLIGHT} handshakes in flight, across origins`, async () => {
+    const servers = await Promise.all(Array.from({ length: 40 }, () => startSilentServer()));
+    try {
+      for (const server of servers) {
+        preconnect([{ endpoint: parseEndpoint(`https://127.0.0.1:${server.port}/`)!, connections: 3 }]);
+      }
+      await sleep(300);
+      const total = () => servers.reduce((n, s) => n + s.connections, 0);
+      expect(total()).toBe(MAX_PRECONNECTS_IN_FLIGHT);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+    // Closed by the servers: the slots are free again.
+    const again = await startSilentServer();
+    try {
+      await sleep(100);
+      preconnect([{ endpoint: parseEndpoint(`https://127.0.0.1:${again.port}/`)!, connections: 1 }]);
+      await until(() => again.connections === 1);
+    } finally {
+      await again.close();
+    }
+  });
+});
