@@ -1,7 +1,7 @@
 // Browser helper for the implicit grant (protocol §10). Web-standard APIs only: this file and
 // everything it imports must run in a browser, a browser extension or a worker.
 import { normalizeClientID } from './client-id';
-import { MI_ERROR_CODES, MiAccountError, MiAccountErrorOptions, redact } from './errors';
+import { MI_ERROR_CODES, MiAccountError, MiAccountErrorOptions, MiAccountErrorReason, redact } from './errors';
 import { normalizeScopes, parseGrantedScopes } from './scopes';
 
 const DEFAULT_AUTHORIZATION_URL = 'https://account.xiaomi.com/oauth2/authorize';
@@ -30,8 +30,8 @@ const OWN_AUTHORIZE_PARAMS = new Set([
   'skip_confirm',
   '_locale',
 ]);
-// RFC 6749 error names with a Mi equivalent; Mi itself sends numbers (protocol §3).
-const RFC_ERROR_CODES: Readonly<Record<string, number>> = { access_denied: 96012 };
+// RFC 6749 refusal names: their reason is access_denied, with no made-up Mi code; Mi itself sends numbers (protocol §3).
+const RFC_REFUSALS = new Set(['access_denied']);
 
 /**
  * Options of {@link buildImplicitAuthorizeUrl}.
@@ -101,9 +101,10 @@ export interface ImplicitTokenResult {
 }
 
 /**
- * Why {@link parseImplicitCallback} rejected a callback.
+ * Why {@link parseImplicitCallback} rejected a callback: the {@link MiAccountErrorReason} every error carries.
  *
- * - `'error'`: Mi Account redirected with an `error` parameter (`code` is the Mi code, 96012 = the user cancelled).
+ * - an `error` parameter: the reason of Mi's code (`'access_denied'` when the user cancelled, `'mi_error'` for one
+ *   this library does not know); `code` is Mi's number.
  * - `'state_mismatch'`: the state is missing, unknown or different; start the sign-in again.
  * - `'missing_token'`: no `access_token` or no `mac_key` in the fragment.
  * - `'invalid_response'`: a field is malformed (`expires_in`, `token_type`, `mac_algorithm`, a repeated parameter).
@@ -111,34 +112,26 @@ export interface ImplicitTokenResult {
  * @example
  * if (err instanceof MiImplicitGrantError && err.reason === 'state_mismatch') restartSignIn();
  */
-export type MiImplicitGrantErrorReason = 'error' | 'state_mismatch' | 'missing_token' | 'invalid_response';
+export type MiImplicitGrantErrorReason = MiAccountErrorReason;
 
 /**
  * The implicit-grant callback was an error or could not be trusted. A {@link MiAccountError}
- * (same `code`, `errorName`, `hint`, `step`), plus the `reason` to branch on. Its message names
- * the Mi code, name and hint, and never contains the access token or the mac_key.
+ * (same `code`, `errorName`, `hint`, `step`, `reason`). Its message names the Mi code, name and hint, and never
+ * contains the access token or the mac_key.
  *
  * @example
  * try {
  *   tokens = parseImplicitCallback(location.hash, sessionStorage.getItem('mi-state'), location.search);
  * } catch (err) {
- *   if (err instanceof MiImplicitGrantError && err.code === 96012) showMessage('Sign-in cancelled');
+ *   if (err instanceof MiImplicitGrantError && err.reason === 'access_denied') showMessage('Sign-in cancelled');
  *   else throw err;
  * }
  */
 export class MiImplicitGrantError extends MiAccountError {
-  /** Why the callback was rejected; branch on it. */
-  readonly reason: MiImplicitGrantErrorReason;
-
-  constructor(reason: MiImplicitGrantErrorReason, options: MiAccountErrorOptions) {
-    super(options);
+  /** `reason` undefined: derived from Mi's code (see {@link MiAccountErrorReason}). */
+  constructor(reason: MiImplicitGrantErrorReason | undefined, options: MiAccountErrorOptions) {
+    super({ ...options, reason });
     this.name = 'MiImplicitGrantError';
-    this.reason = reason;
-  }
-
-  /** A plain object for logs; carries nothing secret. */
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), reason: this.reason };
   }
 }
 
@@ -351,13 +344,12 @@ function errorFromParams(
   quote: (value: string, max?: number) => string,
 ): MiImplicitGrantError {
   const value = quote(error);
-  const code = /^\d+$/.test(error) ? Number(error) : RFC_ERROR_CODES[error.toLowerCase()];
+  const code = /^\d+$/.test(error) ? Number(error) : undefined;
   const options: MiAccountErrorOptions = { step: 'authorization', code };
   if (code === undefined) options.hint = `Mi Account answered error "${value}"`;
   else if (MI_ERROR_CODES[code] === undefined) options.hint = 'an error code this library does not know';
   if (description) options.description = quote(description, 300);
-  else if (code !== undefined && !/^\d+$/.test(error)) options.description = value;
-  return new MiImplicitGrantError('error', options);
+  return new MiImplicitGrantError(RFC_REFUSALS.has(error.toLowerCase()) ? 'access_denied' : undefined, options);
 }
 
 function checkState(received: string | undefined, expected: string | null | undefined): void {

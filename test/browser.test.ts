@@ -288,7 +288,7 @@ describe('parseImplicitCallback — errors', () => {
     expect(err).toBeInstanceOf(MiImplicitGrantError);
     expect(err).toBeInstanceOf(MiAccountError);
     expect(err.name).toBe('MiImplicitGrantError');
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('access_denied');
     expect(err.code).toBe(96012);
     expect(err.errorName).toBe('OA_ACCESS_DENIED');
     expect(err.message).toContain('96012 OA_ACCESS_DENIED');
@@ -298,7 +298,7 @@ describe('parseImplicitCallback — errors', () => {
 
   it.each(Object.entries(MI_ERROR_CODES))('names code %s, its name and its hint', (code, info) => {
     const err = parseError(() => parseImplicitCallback('', STATE, `error=${code}`));
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe(info.reason);
     expect(err.code).toBe(Number(code));
     expect(err.errorName).toBe(info.name);
     expect(err.message).toContain(`${code} ${info.name}`);
@@ -316,7 +316,7 @@ describe('parseImplicitCallback — errors', () => {
 
   it('throws on an error in the fragment', () => {
     const err = parseError(() => parseImplicitCallback(`#error=96007&state=${STATE}`, STATE));
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('scope_invalid');
     expect(err.errorName).toBe('OA_INVALID_SCOPE');
   });
 
@@ -328,19 +328,22 @@ describe('parseImplicitCallback — errors', () => {
 
   it('reports the Mi error before checking the state', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=96012&state=other'));
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('access_denied');
   });
 
-  it('maps the RFC 6749 error access_denied to 96012', () => {
+  it('reads the RFC 6749 error access_denied as reason access_denied (403), with no made-up Mi code', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=access_denied'));
-    expect(err.code).toBe(96012);
-    expect(err.errorName).toBe('OA_ACCESS_DENIED');
+    expect(err.reason).toBe('access_denied');
+    expect(err.code).toBeUndefined();
+    expect(err.errorName).toBeUndefined();
+    expect(err.status).toBe(403);
     expect(err.message).toContain('access_denied');
   });
 
   it('keeps an unknown numeric code and says it is unknown', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=70016'));
     expect(err.code).toBe(70016);
+    expect(err.reason).toBe('mi_error');
     expect(err.errorName).toBeUndefined();
     expect(err.message).toContain('70016');
     expect(err.message).toContain('does not know');
@@ -349,7 +352,7 @@ describe('parseImplicitCallback — errors', () => {
   it('quotes an unknown error name without a code', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=server_error'));
     expect(err.code).toBeUndefined();
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('mi_error');
     expect(err.message).toContain('"server_error"');
   });
 

@@ -197,6 +197,7 @@ describe('MiAccountError: toJSON', () => {
       name: 'MiAccountError',
       message: error.message,
       step: 'token exchange',
+      reason: 'code_invalid',
       code: 96013,
       errorName: 'OA_INVALID_CODE',
       hint: MI_ERROR_CODES[96013]?.hint,
