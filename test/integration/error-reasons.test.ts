@@ -165,13 +165,13 @@ const CLIENT_CASES: Case[] = [
       const names = ['HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'] as const;
       const saved = names.map((name) => process.env[name]);
       process.env.HTTP_PROXY = process.env.http_proxy = 'http://[not-a-url';
-      delete process.env.NO_PROXY;
-      delete process.env.no_proxy;
+      Reflect.deleteProperty(process.env, 'NO_PROXY');
+      Reflect.deleteProperty(process.env, 'no_proxy');
       try {
         return await client().exchangeCode('any-code');
       } finally {
         names.forEach((name, i) =>
-          saved[i] === undefined ? delete process.env[name] : (process.env[name] = saved[i]),
+          saved[i] === undefined ? Reflect.deleteProperty(process.env, name) : (process.env[name] = saved[i]),
         );
       }
     },
@@ -199,7 +199,7 @@ const CLIENT_CASES: Case[] = [
     reason: 'invalid_response',
     code: undefined,
     run: () =>
-      rawClient(JSON.stringify({ result: 'ok', data: { miliaoNick: 'x', unionId: 12345678901234567890 } })).getProfile({
+      rawClient(JSON.stringify({ result: 'ok', data: { miliaoNick: 'x', unionId: 1234567890 } })).getProfile({
         accessToken: 'token-1234',
         macKey: 'mac-key-1234',
         scope: '1',
