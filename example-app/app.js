@@ -289,6 +289,7 @@ function createApp(config) {
           error: status === 400 ? 'invalid_request' : 'invalid_token',
           message: failure.message || 'The Mi Account token was not accepted',
           code: failure.code,
+          reason: failure.reason,
         });
       }
       res.json(user);
@@ -377,7 +378,11 @@ function describeScopes(ids) {
 function describeFailure(info) {
   if (typeof info === 'string') return { message: info };
   if (info && typeof info === 'object')
-    return { message: typeof info.message === 'string' ? info.message : undefined, code: info.code };
+    return {
+      message: typeof info.message === 'string' ? info.message : undefined,
+      code: info.code,
+      reason: info.reason,
+    };
   return {};
 }
 

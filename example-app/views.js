@@ -172,7 +172,7 @@ function spaCallbackPage(ctx) {
 
 /** Where a refused or failed login lands (failureRedirect). */
 function loginFailedPage(ctx, { failure, buttonHtml }) {
-  const cancelled = failure && failure.code === 96012;
+  const cancelled = failure && failure.reason === 'access_denied';
   const heading = cancelled ? 'You cancelled the sign-in' : 'The sign-in did not complete';
   const explanation = cancelled
     ? 'Nothing was shared with this app. You can try again whenever you like.'

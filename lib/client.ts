@@ -240,6 +240,7 @@ export class MiAccountClient {
         throw new MiAccountError({
           step: 'open api',
           endpoint: path,
+          reason: 'invalid_argument',
           hint: 'a mac_key is needed to sign Open API calls (from the token response), or set signRequests: false',
         });
       }
@@ -332,7 +333,12 @@ export class MiAccountClient {
       });
     } catch (err) {
       if (err instanceof MissingIdentifierError)
-        throw new MiAccountResponseError({ step: 'open api', hint: err.message, cause: err });
+        throw new MiAccountResponseError({
+          step: 'open api',
+          reason: 'missing_identifier',
+          hint: err.message,
+          cause: err,
+        });
       throw err;
     }
   }
@@ -359,7 +365,7 @@ export class MiAccountClient {
       throw new MiAccountError({
         step,
         endpoint: this.#tokenEndpoint.pathname,
-        code: 96002,
+        reason: 'configuration',
         hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
       });
     }
@@ -368,7 +374,7 @@ export class MiAccountClient {
       throw new MiAccountError({
         step,
         endpoint: this.#tokenEndpoint.pathname,
-        code: 96002,
+        reason: 'invalid_argument',
         hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
       });
     }

@@ -4,46 +4,79 @@ export interface MiErrorInfo {
   readonly name: string;
   /** What the code usually means and what to do about it. */
   readonly hint: string;
+  /** The {@link MiAccountErrorReason} of the code (96012 is `signature_refused` on an Open API call). */
+  readonly reason: MiAccountErrorReason;
 }
 
 /**
- * Mi Account's numeric error codes with their names and what to do about them.
+ * Mi Account's numeric error codes with their names, what to do about them and their {@link MiAccountErrorReason}.
  *
  * @example
  * MI_ERROR_CODES[96013].name // 'OA_INVALID_CODE'
+ * MI_ERROR_CODES[96013].reason // 'code_invalid'
  */
 export const MI_ERROR_CODES: Readonly<Record<number, MiErrorInfo>> = deepFreeze({
   96001: {
     name: 'OA_CLIENT_NOT_EXISTS',
     hint: 'the App ID is unknown, or the account service is not enabled for this app on the Mi developer console',
+    reason: 'client_invalid',
   },
-  96002: { name: 'OA_INVALID_REQUEST', hint: 'a required parameter is missing or malformed' },
+  96002: {
+    name: 'OA_INVALID_REQUEST',
+    hint: 'a required parameter is missing or malformed',
+    reason: 'request_invalid',
+  },
   96003: {
     name: 'OA_INVALID_CLIENT',
     hint: 'client_id and client_secret do not match (use the App Secret), or the request was not URL-encoded',
+    reason: 'client_invalid',
   },
-  96004: { name: 'OA_INVALID_GRANT', hint: 'invalid grant; the grant type must be code or token' },
+  96004: {
+    name: 'OA_INVALID_GRANT',
+    hint: 'invalid grant; the grant type must be code or token',
+    reason: 'request_invalid',
+  },
   96005: {
     name: 'OA_UNAUTHORIZED_CLIENT',
     hint: 'the app lacks permission for this request; apply for it on the Mi developer console',
+    reason: 'client_unauthorized',
   },
-  96006: { name: 'OA_UNSUPPORTED_GRANT_TYPE', hint: 'the grant type is not supported' },
-  96007: { name: 'OA_INVALID_SCOPE', hint: 'a scope is invalid, unknown or not granted to this app' },
-  96008: { name: 'OA_INVALID_TOKEN', hint: 'the access token is wrong or expired; ask the user to sign in again' },
+  96006: { name: 'OA_UNSUPPORTED_GRANT_TYPE', hint: 'the grant type is not supported', reason: 'request_invalid' },
+  96007: {
+    name: 'OA_INVALID_SCOPE',
+    hint: 'a scope is invalid, unknown or not granted to this app',
+    reason: 'scope_invalid',
+  },
+  96008: {
+    name: 'OA_INVALID_TOKEN',
+    hint: 'the access token is wrong or expired; ask the user to sign in again',
+    reason: 'token_invalid',
+  },
   96009: {
     name: 'OA_INVALID_REFRESHTOKEN',
     hint: 'the refresh token is invalid, expired or already used (each refresh token works once; store the new one)',
+    reason: 'refresh_token_invalid',
   },
   96010: {
     name: 'OA_INVALID_REDIRECT_URI',
     hint: 'redirect_uri does not match any redirect URI registered on the Mi developer console (same scheme, port, host or sub-domain, path or sub-path)',
+    reason: 'redirect_uri_not_registered',
   },
-  96011: { name: 'OA_UNSUPPORTED_RESPONSE_TYPE', hint: 'the response type is not supported (use code or token)' },
+  96011: {
+    name: 'OA_UNSUPPORTED_RESPONSE_TYPE',
+    hint: 'the response type is not supported (use code or token)',
+    reason: 'request_invalid',
+  },
   96012: {
     name: 'OA_ACCESS_DENIED',
     hint: 'the user cancelled or the server refused, or the MAC signature did not verify',
+    reason: 'access_denied',
   },
-  96013: { name: 'OA_INVALID_CODE', hint: 'the code is invalid or expired (single use, 5–10 minutes)' },
+  96013: {
+    name: 'OA_INVALID_CODE',
+    hint: 'the code is invalid or expired (single use, 5–10 minutes)',
+    reason: 'code_invalid',
+  },
 });
 
 // A shared table: one caller must not be able to rewrite the names and hints every other error shows.
@@ -63,12 +96,96 @@ function errorInfo(code: number | undefined): MiErrorInfo | undefined {
 export type MiAccountStep =
   'authorization' | 'token exchange' | 'token refresh' | 'open api' | 'redirect uri' | 'configuration' | 'state';
 
+/**
+ * Why an error happened, as a stable string to branch on instead of the message wording: one value per thing a
+ * caller would do differently. Mi Account's codes map onto the first group (see {@link MI_ERROR_CODES}); the others
+ * are checks of this library or of the connection, and carry no `code`.
+ *
+ * | reason | when | what to do |
+ * |---|---|---|
+ * | `access_denied` | the user cancelled, or Mi refused the authorization (96012, `access_denied`) | offer to sign in again |
+ * | `code_invalid` | the authorization code is used, expired (96013) or malformed | start the login again |
+ * | `token_invalid` | the access token is wrong or expired (96008) | sign in again |
+ * | `refresh_token_invalid` | the refresh token is used or expired (96009) | sign in again; store each new refresh token |
+ * | `signature_refused` | Mi refused the MAC signature of an Open API call (96012) | check the mac_key (or `signRequests`) |
+ * | `scope_invalid` | a scope is unknown or not granted to the app (96007) | fix the scopes, or apply for them |
+ * | `client_invalid` | the App ID or App Secret is wrong (96001, 96003) | check `clientID` and `clientSecret` |
+ * | `client_unauthorized` | the app lacks a permission (96005) | apply for it on the Mi developer console |
+ * | `redirect_uri_not_registered` | the callback URL is not registered (96010, or `registeredRedirectURIs`) | register it |
+ * | `request_invalid` | Mi refused the request's shape (96002, 96004, 96006, 96011) | report it: a bug or an endpoint change |
+ * | `mi_error` | Mi sent an error this library does not know | log it; retry later |
+ * | `state_mismatch` | the callback's state is missing, unknown or another login's | start again; check the session cookie |
+ * | `missing_token` | no access_token or mac_key where one was expected | send both (body or `Authorization` header) |
+ * | `missing_identifier` | the token cannot give `profile.id` (no openid scope, no unionId) | ask for the scope, or change `profileIdentifier` |
+ * | `configuration` | the app's setup is wrong (no clientSecret, no redirect URI, no session, a bad proxy or agent) | fix the setup |
+ * | `invalid_argument` | a method was called without a value it needs (a code, a refresh token, a mac_key) | fix the call |
+ * | `timeout` | Mi Account did not answer within `timeout` | retry; raise `timeout` |
+ * | `network_error` | Mi Account could not be reached (DNS, refused, reset, proxy) | check the network and the endpoint URLs |
+ * | `invalid_response` | the answer is not what Mi sends (HTML, not JSON, missing or mistyped fields) | retry later; check the endpoint URLs |
+ * | `response_too_large` | the answer exceeded `maxResponseBytes` | check the endpoint URLs: something else answered |
+ *
+ * @example
+ * if (err instanceof MiAccountError && err.reason === 'refresh_token_invalid') return res.redirect('/auth/mi');
+ */
+export type MiAccountErrorReason =
+  | 'access_denied'
+  | 'code_invalid'
+  | 'token_invalid'
+  | 'refresh_token_invalid'
+  | 'signature_refused'
+  | 'scope_invalid'
+  | 'client_invalid'
+  | 'client_unauthorized'
+  | 'redirect_uri_not_registered'
+  | 'request_invalid'
+  | 'mi_error'
+  | 'state_mismatch'
+  | 'missing_token'
+  | 'missing_identifier'
+  | 'configuration'
+  | 'invalid_argument'
+  | 'timeout'
+  | 'network_error'
+  | 'invalid_response'
+  | 'response_too_large';
+
+/**
+ * Every {@link MiAccountErrorReason}, for exhaustive tables and for validating a reason read back from a log.
+ *
+ * @example
+ * MI_ACCOUNT_ERROR_REASONS.includes('timeout') // true
+ */
+export const MI_ACCOUNT_ERROR_REASONS: readonly MiAccountErrorReason[] = Object.freeze([
+  'access_denied',
+  'code_invalid',
+  'token_invalid',
+  'refresh_token_invalid',
+  'signature_refused',
+  'scope_invalid',
+  'client_invalid',
+  'client_unauthorized',
+  'redirect_uri_not_registered',
+  'request_invalid',
+  'mi_error',
+  'state_mismatch',
+  'missing_token',
+  'missing_identifier',
+  'configuration',
+  'invalid_argument',
+  'timeout',
+  'network_error',
+  'invalid_response',
+  'response_too_large',
+] as const);
+
 /** Constructor options of {@link MiAccountError} and its subclasses. */
 export interface MiAccountErrorOptions {
   /** The login step that failed. */
   step: MiAccountStep;
-  /** Mi error code (e.g. 96013); absent for network and response-format errors. */
+  /** Mi error code (e.g. 96013), only when Mi Account sent one; never set for a local check. */
   code?: number;
+  /** Why, when the code, step and class cannot tell (a timeout, a missing mac_key…); default from {@link errorReasonFor}. */
+  reason?: MiAccountErrorReason;
   /** Description sent by Mi Account, already stripped of secrets. */
   description?: string;
   /** Replaces the hint of the error table. */
@@ -95,7 +212,7 @@ const APP_CAUSED = new Set([96001, 96002, 96003, 96004, 96005, 96006, 96007, 960
  * |---|---|
  * | 96013 invalid or used code | 400 |
  * | 96008 invalid token, 96009 invalid refresh token | 401 |
- * | 96012 refusal (user cancelled, server refused) | 403 |
+ * | 96012 or reason `access_denied` (user cancelled, server refused) | 403 |
  * | step `state` (forged or stale callback) | 403 |
  * | 96001–96007, 96010, 96011 (App ID, secret, grant, scope, redirect URI) | 500 |
  * | step `configuration` or `redirect uri`; a local error with no Mi answer | 500 |
@@ -105,17 +222,52 @@ const APP_CAUSED = new Set([96001, 96002, 96003, 96004, 96005, 96006, 96007, 960
  * @example
  * httpStatusFor({ step: 'token exchange', code: 96013 }) // 400
  */
-export function httpStatusFor(options: Pick<MiAccountErrorOptions, 'step' | 'code' | 'responseStatus'>): number {
+export function httpStatusFor(
+  options: Pick<MiAccountErrorOptions, 'step' | 'code' | 'responseStatus' | 'reason'>,
+): number {
   const { step, code } = options;
   if (step === 'configuration' || step === 'redirect uri') return 500;
   const userCaused = code !== undefined && Object.prototype.hasOwnProperty.call(USER_CAUSED, code);
   if (userCaused) return USER_CAUSED[code] ?? 400;
   if (code !== undefined && APP_CAUSED.has(code)) return 500;
-  if (step === 'state') return 403;
+  // A refusal is the user's doing whether Mi sent 96012 or the RFC 6749 name `access_denied`.
+  if (step === 'state' || options.reason === 'access_denied') return 403;
   // Mi answered something we cannot act on, or the authorization redirect carried an error we do not know.
   if (code !== undefined || options.responseStatus !== undefined || step === 'authorization') return 502;
   return 500;
 }
+
+/**
+ * The {@link MiAccountErrorReason} of an error: a valid explicit `reason` wins; then Mi's code (96012 is
+ * `signature_refused` on an Open API call, an unknown code `mi_error`); then `fallback` (a subclass's own:
+ * `network_error`, `invalid_response`); then the step (`configuration`, `redirect uri` → `redirect_uri_not_registered`,
+ * `state` → `state_mismatch`); an answer from Mi with no known code, or an authorization error, is `mi_error`; any
+ * other local check is `invalid_argument`.
+ *
+ * @example
+ * errorReasonFor({ step: 'token refresh', code: 96009 }) // 'refresh_token_invalid'
+ * errorReasonFor({ step: 'open api', code: 96012 }) // 'signature_refused'
+ */
+export function errorReasonFor(
+  options: Pick<MiAccountErrorOptions, 'step' | 'code' | 'reason' | 'responseStatus'>,
+  fallback?: MiAccountErrorReason,
+): MiAccountErrorReason {
+  const { step, code, reason } = options;
+  if (reason !== undefined && REASONS.has(reason)) return reason;
+  if (code !== undefined) {
+    if (code === 96012 && step === 'open api') return 'signature_refused';
+    return errorInfo(code)?.reason ?? 'mi_error';
+  }
+  if (fallback !== undefined) return fallback;
+  if (step === 'configuration') return 'configuration';
+  if (step === 'redirect uri') return 'redirect_uri_not_registered';
+  if (step === 'state') return 'state_mismatch';
+  // Mi answered with an error we cannot name, or the authorization redirect carried one we do not know.
+  if (options.responseStatus !== undefined || step === 'authorization') return 'mi_error';
+  return 'invalid_argument';
+}
+
+const REASONS: ReadonlySet<string> = new Set(MI_ACCOUNT_ERROR_REASONS);
 
 // An explicit 4xx/5xx status wins; then the Mi code; then the subclass's default (502 for request and response errors).
 function answerStatus(options: MiAccountErrorOptions, fallback: number | undefined): number {
@@ -128,16 +280,20 @@ function answerStatus(options: MiAccountErrorOptions, fallback: number | undefin
  * An error from Mi Account or from talking to it. The message names the step, the Mi code
  * and name, and a hint; it never contains a client secret, a token or a mac_key.
  *
- * Follows the http-errors convention: `status` and `statusCode` are the HTTP status the app should answer with
- * (see {@link httpStatusFor}), `expose` is true for 4xx, and Mi Account's own HTTP status is `responseStatus`.
+ * Branch on `reason` (a {@link MiAccountErrorReason}, on every error); `code` is Mi's number, set only when Mi
+ * Account sent one. Follows the http-errors convention: `status` and `statusCode` are the HTTP status the app should
+ * answer with (see {@link httpStatusFor}), `expose` is true for 4xx, and Mi Account's own HTTP status is
+ * `responseStatus`.
  *
  * @example
- * if (err instanceof MiAccountError && err.code === 96009) reauthorize();
+ * if (err instanceof MiAccountError && err.reason === 'refresh_token_invalid') reauthorize();
  * app.use((err, req, res, next) => res.status(err.status ?? 500).send(err.expose ? err.message : 'Sign-in failed'));
  */
 export class MiAccountError extends Error {
-  /** Mi error code, e.g. 96013, or undefined when Mi Account did not send one. */
+  /** Mi error code, e.g. 96013, only when Mi Account sent one (a token or Open API answer, an `?error=` callback). */
   readonly code: number | undefined;
+  /** Why, as a stable string to branch on (never the message wording); see {@link MiAccountErrorReason}. */
+  readonly reason: MiAccountErrorReason;
   /** Name of the code, e.g. `OA_INVALID_CODE`. */
   readonly errorName: string | undefined;
   /** What to do about it: the given hint, else the error table's hint for `code`. */
@@ -157,7 +313,7 @@ export class MiAccountError extends Error {
   /** Mi Account's own description (`error_description` or `description`), secrets redacted. */
   readonly description: string | undefined;
 
-  constructor(options: MiAccountErrorOptions, defaultStatus?: number) {
+  constructor(options: MiAccountErrorOptions, defaultStatus?: number, defaultReason?: MiAccountErrorReason) {
     const known = errorInfo(options.code);
     const hint = options.hint ?? known?.hint;
     super(
@@ -167,6 +323,7 @@ export class MiAccountError extends Error {
     this.name = 'MiAccountError';
     this.step = options.step;
     this.code = options.code;
+    this.reason = errorReasonFor(options, defaultReason);
     this.errorName = known?.name;
     this.hint = hint;
     this.status = answerStatus(options, defaultStatus);
@@ -183,6 +340,7 @@ export class MiAccountError extends Error {
       name: this.name,
       message: this.message,
       step: this.step,
+      reason: this.reason,
       code: this.code,
       errorName: this.errorName,
       hint: this.hint,
@@ -197,7 +355,7 @@ export class MiAccountError extends Error {
 /** The request to Mi Account could not be completed (network failure: `status` 502; timeout: 504). */
 export class MiAccountRequestError extends MiAccountError {
   constructor(options: MiAccountErrorOptions) {
-    super(options, 502);
+    super(options, 502, 'network_error');
     this.name = 'MiAccountRequestError';
   }
 }
@@ -205,7 +363,7 @@ export class MiAccountRequestError extends MiAccountError {
 /** Mi Account answered something that is not a valid response (HTML, truncated JSON, missing fields); `status` 502. */
 export class MiAccountResponseError extends MiAccountError {
   constructor(options: MiAccountErrorOptions) {
-    super(options, 502);
+    super(options, 502, 'invalid_response');
     this.name = 'MiAccountResponseError';
   }
 }

@@ -89,6 +89,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
           step,
           endpoint,
           status: 504,
+          reason: 'timeout',
           hint: `timed out after ${timeoutMs} ms (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
         }),
       );
@@ -103,6 +104,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         new MiAccountRequestError({
           step,
           endpoint,
+          reason: 'configuration',
           hint: `the proxy URL in the ${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} environment variable is not a valid URL`,
           cause: sanitizeCause(err, request.secrets),
         }),
@@ -135,6 +137,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
           new MiAccountRequestError({
             step,
             endpoint,
+            reason: 'configuration',
             hint: `the agent option cannot send ${target.protocol.slice(0, -1)} requests: give an ${target.protocol === 'https:' ? 'https.Agent' : 'http.Agent'} (or a proxy agent) matching the Mi Account URLs`,
             cause: sanitizeCause(err, request.secrets),
           }),
@@ -220,6 +223,7 @@ function tooLarge(step: MiAccountStep, endpoint: string, maxBytes: number): MiAc
   return new MiAccountResponseError({
     step,
     endpoint,
+    reason: 'response_too_large',
     hint: `the response is larger than ${maxBytes} bytes (maxResponseBytes); Mi Account responses are small, so something else answered`,
   });
 }

@@ -28,6 +28,7 @@ export function explainStateFailures(inner: StateStoreLike): StateStoreLike {
         return callback(
           new MiAccountError({
             step: 'state',
+            reason: 'configuration',
             status: 500, // a missing session middleware is the app's configuration, not a forged callback
             hint: 'passport-oauth2 keeps the state in the session, and there is none: add express-session (or another session middleware) before passport, or give a `store`',
             cause: err,
@@ -39,6 +40,7 @@ export function explainStateFailures(inner: StateStoreLike): StateStoreLike {
         return callback(null, false, {
           ...(typeof info === 'object' ? info : {}),
           message: `${message} ${STATE_FAILURE_CAUSES}`,
+          reason: 'state_mismatch',
         });
       }
       return callback(err, ok, info);

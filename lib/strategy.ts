@@ -354,7 +354,10 @@ export class MiAccountStrategy extends OAuth2Strategy {
     if (code === undefined) return this.startAuthorization(req, callbackURL, effective);
     if (typeof code !== 'string' || code === '' || code.length > MAX_CODE_LENGTH) {
       return this.fail(
-        { message: 'The Mi Account callback carried an invalid authorization code; start the login again.' },
+        {
+          message: 'The Mi Account callback carried an invalid authorization code; start the login again.',
+          reason: 'code_invalid',
+        },
         400,
       );
     }
@@ -374,7 +377,9 @@ export class MiAccountStrategy extends OAuth2Strategy {
           params,
           (err, ...results) =>
             // A code already used or expired is the user's doing (a callback loaded twice, a slow user): a failed login.
-            isUsedCode(err) ? login.fail({ message: USED_CODE_MESSAGE, code: 96013 }, 400) : callback(err, ...results),
+            isUsedCode(err)
+              ? login.fail({ message: USED_CODE_MESSAGE, code: 96013, reason: 'code_invalid' }, 400)
+              : callback(err, ...results),
           (result) => {
             tokens = result;
             tokensObtained(req, this.name, result);
@@ -398,7 +403,6 @@ export class MiAccountStrategy extends OAuth2Strategy {
         return this.error(
           new MiAccountError({
             step: 'redirect uri',
-            code: 96010,
             hint: `${result.reason}. Register "${callbackURL}" (or a parent path) on the Mi developer console and in registeredRedirectURIs, or change callbackURL`,
           }),
         );
@@ -459,6 +463,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       done(
         new MiAccountError({
           step: 'open api',
+          reason: 'invalid_argument',
           hint: 'userProfile(accessToken) cannot sign Open API calls without the mac_key: use strategy.client.getProfile({ accessToken, macKey, scope, openId })',
         }),
       );
@@ -529,7 +534,14 @@ export class MiAccountStrategy extends OAuth2Strategy {
     const description =
       typeof query.error_description === 'string' ? redact(query.error_description.slice(0, 300), []) : undefined;
     if (REFUSALS.has(error)) {
-      return this.fail({ message: description || 'The Mi Account sign-in was cancelled.', code: 96012 }, 403);
+      return this.fail(
+        {
+          message: description || 'The Mi Account sign-in was cancelled.',
+          code: error === '96012' ? 96012 : undefined,
+          reason: 'access_denied',
+        },
+        403,
+      );
     }
     const code = /^\d{1,9}$/.test(error) ? Number(error) : undefined;
     return this.error(

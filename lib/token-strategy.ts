@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Agent } from 'node:http';
 import { Strategy } from 'passport-strategy';
 import { MiAccountClient } from './client';
-import { MiAccountError } from './errors';
+import { MiAccountError, errorReasonFor } from './errors';
 import { parseMacAuthorizationHeader } from './mac';
 import { MissingIdentifierError, type MiAccountProfile, type ProfileIdentifier } from './profile';
 import { isRecord } from './response';
@@ -176,19 +176,20 @@ export class MiAccountTokenStrategy extends Strategy {
    */
   override authenticate(req: Request): void {
     const credentials = this.readCredentials(req);
-    if (typeof credentials === 'string') return this.fail({ message: credentials }, 400);
+    if (typeof credentials === 'string') return this.fail({ message: credentials, reason: 'missing_token' }, 400);
     const key = cacheKey(credentials);
     const now = Date.now();
     const cached = this.cacheTtlMs > 0 ? this.cache.get(key) : undefined;
     if (cached && cached.expires > now) return this.callVerify(req, credentials.accessToken, cached.profile);
     const refused = this.failures.get(key);
-    if (refused && refused.expires > now) return this.fail({ message: refused.message, code: refused.code }, 401);
+    if (refused && refused.expires > now) return this.fail(refusal(refused), 401);
 
     this.verifyOnce(key, credentials).then((outcome) =>
       process.nextTick(() => {
         if ('profile' in outcome) return this.callVerify(req, credentials.accessToken, outcome.profile);
-        if ('refused' in outcome) return this.fail({ ...outcome.refused }, 401);
-        if ('misconfigured' in outcome) return this.fail({ message: outcome.misconfigured }, 403);
+        if ('refused' in outcome) return this.fail(refusal(outcome.refused), 401);
+        if ('misconfigured' in outcome)
+          return this.fail({ message: outcome.misconfigured, reason: 'missing_identifier' }, 403);
         this.error(outcome.error as Error);
       }),
     );
@@ -279,6 +280,11 @@ export class MiAccountTokenStrategy extends Strategy {
     this.failures.set(key, { ...refused, expires: Date.now() + this.failureCacheTtlMs });
     while (this.failures.size > this.cacheMaxEntries) this.failures.delete(this.failures.keys().next().value as string);
   }
+}
+
+/** The failure info of a token Mi Account refused: its message, Mi's code and the reason to branch on. */
+function refusal({ message, code }: { message: string; code: number }): object {
+  return { message, code, reason: errorReasonFor({ step: 'open api', code }) };
 }
 
 /** The caches are keyed by a digest, so they hold no token or mac_key. */

@@ -286,7 +286,7 @@ describe('parseImplicitCallback — errors', () => {
     expect(err).toBeInstanceOf(MiImplicitGrantError);
     expect(err).toBeInstanceOf(MiAccountError);
     expect(err.name).toBe('MiImplicitGrantError');
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('access_denied');
     expect(err.code).toBe(96012);
     expect(err.errorName).toBe('OA_ACCESS_DENIED');
     expect(err.message).toContain('96012 OA_ACCESS_DENIED');
@@ -296,7 +296,7 @@ describe('parseImplicitCallback — errors', () => {
 
   it.each(Object.entries(MI_ERROR_CODES))('names code %s, its name and its hint', (code, info) => {
     const err = parseError(() => parseImplicitCallback('', STATE, `error=${code}`));
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe(info.reason);
     expect(err.code).toBe(Number(code));
     expect(err.errorName).toBe(info.name);
     expect(err.message).toContain(`${code} ${info.name}`);
@@ -314,7 +314,7 @@ describe('parseImplicitCallback — errors', () => {
 
   it('throws on an error in the fragment', () => {
     const err = parseError(() => parseImplicitCallback(`#error=96007&state=${STATE}`, STATE));
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('scope_invalid');
     expect(err.errorName).toBe('OA_INVALID_SCOPE');
   });
 
@@ -326,19 +326,22 @@ describe('parseImplicitCallback — errors', () => {
 
   it('reports the Mi error before checking the state', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=96012&state=other'));
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('access_denied');
   });
 
-  it('maps the RFC 6749 error access_denied to 96012', () => {
+  it('reads the RFC 6749 error access_denied as reason access_denied (403), with no made-up Mi code', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=access_denied'));
-    expect(err.code).toBe(96012);
-    expect(err.errorName).toBe('OA_ACCESS_DENIED');
+    expect(err.reason).toBe('access_denied');
+    expect(err.code).toBeUndefined();
+    expect(err.errorName).toBeUndefined();
+    expect(err.status).toBe(403);
     expect(err.message).toContain('access_denied');
   });
 
   it('keeps an unknown numeric code and says it is unknown', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=70016'));
     expect(err.code).toBe(70016);
+    expect(err.reason).toBe('mi_error');
     expect(err.errorName).toBeUndefined();
     expect(err.message).toContain('70016');
     expect(err.message).toContain('does not know');
@@ -347,7 +350,7 @@ describe('parseImplicitCallback — errors', () => {
   it('quotes an unknown error name without a code', () => {
     const err = parseError(() => parseImplicitCallback('', STATE, '?error=server_error'));
     expect(err.code).toBeUndefined();
-    expect(err.reason).toBe('error');
+    expect(err.reason).toBe('mi_error');
     expect(err.message).toContain('"server_error"');
   });
 
@@ -531,7 +534,7 @@ describe('browser compatibility', () => {
         let reason;
         try { mod.parseImplicitCallback(hash, 'other'); } catch (err) { reason = err.reason; }
         let denied;
-        try { mod.parseImplicitCallback('', expectedState, '?error=access_denied'); } catch (err) { denied = err.code; }
+        try { mod.parseImplicitCallback('', expectedState, '?error=access_denied'); } catch (err) { denied = [err.reason, err.code === undefined]; }
         return JSON.stringify({ state: request.state, url: request.url, tokens, reason, denied,
           hasNode: typeof process !== 'undefined' || typeof Buffer !== 'undefined' || typeof require !== 'undefined' });
       })()`,
@@ -542,7 +545,7 @@ describe('browser compatibility', () => {
       url: string;
       tokens: unknown;
       reason: string;
-      denied: number;
+      denied: [string, boolean];
       hasNode: boolean;
     };
     expect(result.hasNode).toBe(false);
@@ -550,6 +553,6 @@ describe('browser compatibility', () => {
     expect(new URL(result.url).searchParams.get('scope')).toBe('1 3');
     expect(result.tokens).toEqual(EXPECTED_TOKENS);
     expect(result.reason).toBe('state_mismatch');
-    expect(result.denied).toBe(96012);
+    expect(result.denied).toEqual(['access_denied', true]);
   });
 });

@@ -1,6 +1,10 @@
 import {
+  errorReasonFor,
+  MI_ACCOUNT_ERROR_REASONS,
   MI_ERROR_CODES,
   MiAccountError,
+  MiAccountErrorOptions,
+  MiAccountErrorReason,
   MiAccountRequestError,
   MiAccountResponseError,
   MiAccountStep,
@@ -197,6 +201,7 @@ describe('MiAccountError: toJSON', () => {
       name: 'MiAccountError',
       message: error.message,
       step: 'token exchange',
+      reason: 'code_invalid',
       code: 96013,
       errorName: 'OA_INVALID_CODE',
       hint: MI_ERROR_CODES[96013]?.hint,
@@ -384,5 +389,74 @@ describe('sanitizeCause', () => {
   it('redacts a non-Error cause nested in an Error', () => {
     const copy = sanitizeCause(new Error('outer', { cause: `token=${SECRET}` }), [SECRET]);
     expect((copy.cause as Error).message).toBe('token=[redacted]');
+  });
+});
+
+describe('MiAccountError: reason', () => {
+  const CODE_REASONS: ReadonlyArray<[number, MiAccountErrorReason]> = [
+    [96001, 'client_invalid'],
+    [96002, 'request_invalid'],
+    [96003, 'client_invalid'],
+    [96004, 'request_invalid'],
+    [96005, 'client_unauthorized'],
+    [96006, 'request_invalid'],
+    [96007, 'scope_invalid'],
+    [96008, 'token_invalid'],
+    [96009, 'refresh_token_invalid'],
+    [96010, 'redirect_uri_not_registered'],
+    [96011, 'request_invalid'],
+    [96012, 'access_denied'],
+    [96013, 'code_invalid'],
+  ];
+
+  it.each(CODE_REASONS)('Mi code %d is reason %s, in the error and in MI_ERROR_CODES', (code, reason) => {
+    expect(new MiAccountError({ step: 'token exchange', code }).reason).toBe(reason);
+    expect(MI_ERROR_CODES[code]?.reason).toBe(reason);
+  });
+
+  it('96012 on an Open API call is a refused signature, elsewhere a refusal', () => {
+    expect(new MiAccountError({ step: 'open api', code: 96012 }).reason).toBe('signature_refused');
+    expect(new MiAccountError({ step: 'authorization', code: 96012 }).reason).toBe('access_denied');
+  });
+
+  it('a Mi code this library does not know is mi_error, even in a subclass', () => {
+    expect(new MiAccountError({ step: 'open api', code: 70016 }).reason).toBe('mi_error');
+    expect(new MiAccountResponseError({ step: 'open api', code: 70016 }).reason).toBe('mi_error');
+  });
+
+  it.each<[string, () => MiAccountError, MiAccountErrorReason]>([
+    ['a request error', () => new MiAccountRequestError({ step: 'token exchange' }), 'network_error'],
+    ['a response error', () => new MiAccountResponseError({ step: 'open api' }), 'invalid_response'],
+    ['step configuration', () => new MiAccountError({ step: 'configuration' }), 'configuration'],
+    ['step redirect uri', () => new MiAccountError({ step: 'redirect uri' }), 'redirect_uri_not_registered'],
+    ['step state', () => new MiAccountError({ step: 'state' }), 'state_mismatch'],
+    ['an authorization error', () => new MiAccountError({ step: 'authorization' }), 'mi_error'],
+    ['an answer with no code', () => new MiAccountError({ step: 'open api', responseStatus: 200 }), 'mi_error'],
+    ['a local check', () => new MiAccountError({ step: 'token exchange' }), 'invalid_argument'],
+  ])('without a code, %s is %s', (_name, make, reason) => {
+    expect(make().reason).toBe(reason);
+  });
+
+  it('an explicit reason wins over the code, the class and the step', () => {
+    expect(new MiAccountRequestError({ step: 'open api', reason: 'timeout', status: 504 }).reason).toBe('timeout');
+    expect(new MiAccountError({ step: 'state', reason: 'configuration' }).reason).toBe('configuration');
+  });
+
+  it('a reason outside the union (from JavaScript) is ignored and derived instead', () => {
+    const options = { step: 'token refresh', code: 96009, reason: 'oops' } as unknown as MiAccountErrorOptions;
+    expect(new MiAccountError(options).reason).toBe('refresh_token_invalid');
+  });
+
+  it('errorReasonFor agrees with the constructor', () => {
+    for (const [code, reason] of CODE_REASONS) expect(errorReasonFor({ step: 'token refresh', code })).toBe(reason);
+  });
+
+  it('MI_ACCOUNT_ERROR_REASONS holds each reason once and cannot be modified', () => {
+    expect(new Set(MI_ACCOUNT_ERROR_REASONS).size).toBe(MI_ACCOUNT_ERROR_REASONS.length);
+    expect(Object.isFrozen(MI_ACCOUNT_ERROR_REASONS)).toBe(true);
+  });
+
+  it('a refusal sent by name (no Mi code) answers 403, like 96012', () => {
+    expect(new MiAccountError({ step: 'authorization', reason: 'access_denied' }).status).toBe(403);
   });
 });

@@ -156,7 +156,7 @@ describe('MiAccountStrategy authorization redirect', () => {
     expect(new URL(response.headers.get('location')!).searchParams.get('_locale')).toBe(expected);
   });
 
-  it('refuses to redirect when the effective callback URL is not registered, naming 96010', async () => {
+  it('refuses to redirect when the effective callback URL is not registered (reason, no made-up Mi code)', async () => {
     const response = await start({
       clientID: 42,
       clientSecret: 's3cret-value',
@@ -164,9 +164,10 @@ describe('MiAccountStrategy authorization redirect', () => {
     });
     expect(response.status).toBe(500);
     const body = (await response.json()) as { message: string };
-    expect(body.message).toContain('96010 OA_INVALID_REDIRECT_URI');
+    expect(body.message).toContain('Mi Account redirect URI rejected: ');
     expect(body.message).toContain('http://localhost/auth: port differs');
     expect(app.errors[0]).toBeInstanceOf(MiAccountError);
+    expect(app.errors[0]).toMatchObject({ reason: 'redirect_uri_not_registered', code: undefined });
   });
 
   it('redirects when the effective callback URL is under a registered URI', async () => {

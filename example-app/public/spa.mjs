@@ -4,7 +4,6 @@ import { buildImplicitAuthorizeUrl, parseImplicitCallback, MiImplicitGrantError 
 
 // sessionStorage is per tab and per origin: the callback must open in this tab, on this origin.
 const STATE_KEY = 'mi-account-implicit-state';
-const CANCELLED = 96012;
 
 const signInSection = document.getElementById('spa');
 const callbackSection = document.getElementById('spa-callback');
@@ -78,7 +77,7 @@ function describeCallbackError(err) {
   if (!(err instanceof MiImplicitGrantError)) {
     return { reason: 'unexpected', title: 'The sign-in did not complete', detail: messageOf(err) };
   }
-  if (err.reason === 'error' && err.code === CANCELLED) {
+  if (err.reason === 'access_denied') {
     return {
       reason: 'cancelled',
       title: 'You cancelled the sign-in',

@@ -110,9 +110,8 @@ function errorFromParams(error: string, description: string | undefined, quote: 
   if (params.code === undefined) options.hint = `Mi Account answered error "${quote(params.error)}"`;
   else if (MI_ERROR_CODES[params.code] === undefined) options.hint = 'an error code this library does not know';
   if (params.description !== undefined) options.description = quote(params.description, 300);
-  // A name such as access_denied, read as its Mi code, is still shown as sent.
-  else if (params.code !== undefined && !params.numeric) options.description = quote(params.error);
-  return new MiImplicitGrantError('error', options);
+  // No reason given: derived from Mi's code (96012 → access_denied); the RFC name carries no code, so it is named.
+  return new MiImplicitGrantError(params.cancelled ? 'access_denied' : undefined, options);
 }
 
 function tokenFieldError(

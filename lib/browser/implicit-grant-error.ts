@@ -1,10 +1,11 @@
 // The error the implicit-grant callback reader throws, and the reasons a caller branches on.
-import { MiAccountError, MiAccountErrorOptions } from '../errors';
+import { MiAccountError, MiAccountErrorOptions, MiAccountErrorReason } from '../errors';
 
 /**
- * Why {@link parseImplicitCallback} rejected a callback.
+ * Why {@link parseImplicitCallback} rejected a callback: the {@link MiAccountErrorReason} every error carries.
  *
- * - `'error'`: Mi Account redirected with an `error` parameter (`code` is the Mi code, 96012 = the user cancelled).
+ * - an `error` parameter: the reason of Mi's code (`'access_denied'` when the user cancelled, `'mi_error'` for one
+ *   this library does not know); `code` is Mi's number.
  * - `'state_mismatch'`: the state is missing, unknown or different; start the sign-in again.
  * - `'missing_token'`: no `access_token` or no `mac_key` in the fragment.
  * - `'invalid_response'`: a field is malformed (`expires_in`, `token_type`, `mac_algorithm`, a repeated parameter).
@@ -12,34 +13,26 @@ import { MiAccountError, MiAccountErrorOptions } from '../errors';
  * @example
  * if (err instanceof MiImplicitGrantError && err.reason === 'state_mismatch') restartSignIn();
  */
-export type MiImplicitGrantErrorReason = 'error' | 'state_mismatch' | 'missing_token' | 'invalid_response';
+export type MiImplicitGrantErrorReason = MiAccountErrorReason;
 
 /**
  * The implicit-grant callback was an error or could not be trusted. A {@link MiAccountError}
- * (same `code`, `errorName`, `hint`, `step`), plus the `reason` to branch on. Its message names
- * the Mi code, name and hint, and never contains the access token or the mac_key.
+ * (same `code`, `errorName`, `hint`, `step`, `reason`). Its message names the Mi code, name and hint, and never
+ * contains the access token or the mac_key.
  *
  * @example
  * try {
  *   tokens = parseImplicitCallback(location.hash, sessionStorage.getItem('mi-state'), location.search);
  * } catch (err) {
- *   if (err instanceof MiImplicitGrantError && err.code === 96012) showMessage('Sign-in cancelled');
+ *   if (err instanceof MiImplicitGrantError && err.reason === 'access_denied') showMessage('Sign-in cancelled');
  *   else throw err;
  * }
  */
 export class MiImplicitGrantError extends MiAccountError {
-  /** Why the callback was rejected; branch on it. */
-  readonly reason: MiImplicitGrantErrorReason;
-
-  constructor(reason: MiImplicitGrantErrorReason, options: MiAccountErrorOptions) {
-    super(options);
+  /** `reason` undefined: derived from Mi's code (see {@link MiAccountErrorReason}). */
+  constructor(reason: MiImplicitGrantErrorReason | undefined, options: MiAccountErrorOptions) {
+    super({ ...options, reason });
     this.name = 'MiImplicitGrantError';
-    this.reason = reason;
-  }
-
-  /** A plain object for logs; carries nothing secret. */
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), reason: this.reason };
   }
 }
 

@@ -4,8 +4,8 @@ import { readMiErrorCode } from './error-code';
 /** The Mi code of OA_ACCESS_DENIED: the user cancelled (or the server refused). */
 export const ACCESS_DENIED_CODE = 96012;
 
-// RFC 6749 names with a Mi equivalent (Mi itself sends numbers); a Map, so `error=constructor` finds nothing.
-const RFC_ERROR_CODES: ReadonlyMap<string, number> = new Map([['access_denied', ACCESS_DENIED_CODE]]);
+// The RFC 6749 refusal name: a cancellation, but no Mi code (a code is only what Mi sent; Mi itself sends numbers).
+const RFC_REFUSAL = 'access_denied';
 
 /**
  * What an authorization error redirect said, read by {@link readAuthorizationError}. Values are the wire text
@@ -17,7 +17,7 @@ const RFC_ERROR_CODES: ReadonlyMap<string, number> = new Map([['access_denied', 
 export interface AuthorizationErrorParams {
   /** The `error` parameter, trimmed; `''` when it was empty or not a string. */
   error: string;
-  /** The Mi code: the number Mi sent, or the Mi equivalent of an RFC 6749 name (`access_denied` → 96012). */
+  /** The Mi code: the number Mi sent; `undefined` for a name such as `access_denied` (no code is made up). */
   code: number | undefined;
   /** True when `error` was a Mi numeric code (not a name, not garbage). */
   numeric: boolean;
@@ -29,23 +29,23 @@ export interface AuthorizationErrorParams {
 
 /**
  * Reads the `error` and `error_description` parameters of an authorization error redirect (a callback query, or an
- * implicit-grant fragment). Mi sends a numeric code; the RFC 6749 name `access_denied` (any case) is read as 96012.
+ * implicit-grant fragment). Mi sends a numeric code; the RFC 6749 name `access_denied` (any case) is a cancellation too.
  *
  * @example
  * readAuthorizationError('96012', 'user denied')  // { error: '96012', code: 96012, numeric: true, cancelled: true, description: 'user denied' }
- * readAuthorizationError('access_denied', undefined) // { error: 'access_denied', code: 96012, numeric: false, cancelled: true, description: undefined }
+ * readAuthorizationError('access_denied', undefined) // { error: 'access_denied', code: undefined, numeric: false, cancelled: true, description: undefined }
  * readAuthorizationError('server_error', '')        // { error: 'server_error', code: undefined, numeric: false, cancelled: false, description: undefined }
  */
 export function readAuthorizationError(error: unknown, description: unknown): AuthorizationErrorParams {
   const text = typeof error === 'string' ? error.trim() : '';
   const numericCode = readMiErrorCode(text);
-  const code = numericCode ?? RFC_ERROR_CODES.get(text.toLowerCase());
+  const code = numericCode;
   const described = typeof description === 'string' ? description.trim() : '';
   return {
     error: text,
     code,
     numeric: numericCode !== undefined,
-    cancelled: code === ACCESS_DENIED_CODE,
+    cancelled: code === ACCESS_DENIED_CODE || text.toLowerCase() === RFC_REFUSAL,
     description: described === '' ? undefined : described,
   };
 }

@@ -12,10 +12,14 @@ describe('readAuthorizationError', () => {
     });
   });
 
-  it.each(['96012', 'access_denied', 'ACCESS_DENIED', ' Access_Denied '])(
-    'reads %p as the user cancelling (96012)',
+  it("reads 96012 as the user cancelling, with Mi's code", () => {
+    expect(readAuthorizationError('96012', undefined)).toMatchObject({ code: 96012, cancelled: true });
+  });
+
+  it.each(['access_denied', 'ACCESS_DENIED', ' Access_Denied '])(
+    'reads %p as the user cancelling, with no made-up Mi code',
     (error) => {
-      expect(readAuthorizationError(error, undefined)).toMatchObject({ code: 96012, cancelled: true });
+      expect(readAuthorizationError(error, undefined)).toMatchObject({ code: undefined, cancelled: true });
     },
   );
 

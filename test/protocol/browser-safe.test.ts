@@ -40,12 +40,12 @@ describe('lib/protocol is browser-safe and self-contained', () => {
   it('runs its rules in that sandbox', () => {
     const protocol = loadInSandbox(join(PROTOCOL, 'index.ts'), browserContext()) as {
       normalizeScopes(input: unknown): string[];
-      readAuthorizationError(error: unknown, description: unknown): { code: number | undefined };
+      readAuthorizationError(error: unknown, description: unknown): { code: number | undefined; cancelled: boolean };
       readTokenFields(body: Record<string, unknown>): { ok: boolean };
       buildAuthorizeUrl(request: Record<string, unknown>): string;
     };
     expect(protocol.normalizeScopes('profile openid')).toEqual(['1', '3']);
-    expect(protocol.readAuthorizationError('access_denied', undefined).code).toBe(96012);
+    expect(protocol.readAuthorizationError('access_denied', undefined).cancelled).toBe(true);
     expect(protocol.readTokenFields({ access_token: 'a', mac_key: 'k', expires_in: '60' }).ok).toBe(true);
     expect(
       protocol.buildAuthorizeUrl({
