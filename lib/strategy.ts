@@ -364,8 +364,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       signRequests: options.signRequests,
       agent: options.agent,
     });
-    // The one seam: Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors), so node-oauth's token call
-    // goes to MiAccountClient, for logins and for passport-oauth2-refresh alike.
+    // The one seam — Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors): MiAccountClient answers it.
     (this._oauth2 as unknown as { getOAuthAccessToken: TokenRequest }).getOAuthAccessToken = (code, params, callback) =>
       this.requestTokens(code, params, callback);
   }
