@@ -435,7 +435,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
 
   /**
    * Adds no parameter Mi reads: hands the token seam this login's passport actions (`this` is passport's per-request
-   * strategy object), so that a code Mi refuses as used fails this login, not another.
+   * strategy object), so that a code Mi refuses as used fails this login, not another. A subclass that overrides it
+   * spreads `super.tokenParams(options)` into its result.
    */
   override tokenParams(_options: MiAccountAuthenticateOptions): object {
     return { [LOGIN]: this as LoginActions };
@@ -520,7 +521,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
    * Loads the profile for a bare access token. A login uses the full token response instead (mac_key, scope,
    * openId); call `strategy.client.getProfile(...)` yourself when you hold a stored token set.
    */
-  override userProfile(accessToken: string, done: ProfileCallback): void {
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void): void {
     if (this.client.signRequests) {
       done(
         new MiAccountError({
