@@ -57,14 +57,7 @@ export function expectProfileCalls(client: PreconnectClient, calls: number): voi
  * The authorization leg: once the redirect is sent (or on the next turn of the event loop), opens a connection to
  * the token host and one per parallel profile call to the Open API host, where the pool has none ready.
  */
-export function preconnectLogin(
-  strategy: { readonly client: PreconnectClient; readonly _skipUserProfile?: unknown },
-  req: object,
-  scope: unknown,
-): void {
-  const client = strategy.client;
-  const calls =
-    strategy._skipUserProfile === true || !Array.isArray(scope) ? 0 : parallelProfileCalls(scope as string[]);
+export function preconnectLogin(client: PreconnectClient, req: object, calls: number): void {
   expectProfileCalls(client, calls);
   const run = () => {
     const { token, openApi } = clientEndpoints(client);

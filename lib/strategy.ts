@@ -2,19 +2,27 @@ import type { Agent, IncomingHttpHeaders } from 'node:http';
 // Named import: the emitted .d.ts then needs no esModuleInterop in the consumer's tsconfig.
 import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import type { AuthenticateOptions } from 'passport';
-import type { StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'passport-oauth2';
-import { localeFromAcceptLanguage, toMiLocale } from './button';
-import { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL, MiAccountClient } from './client';
-import { normalizeClientID } from './client-id';
+import type { StateStore, StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'passport-oauth2';
+import { MiAccountClient } from './client';
 import { MiAccountError, redact } from './errors';
+import { localeFromAcceptLanguage, toMiLocale } from './locale';
 import { observeLogin, profileLoaded, tokensObtained } from './login-trace';
 import { expectProfileCalls, parallelProfileCalls, preconnectLogin } from './preconnect';
 import type { MiAccountProfile, ProfileIdentifier } from './profile';
 import { compileRedirectUris, RedirectUriMatcher } from './redirect-uri';
 import { requestOrigin } from './request-origin';
 import type { TokenSet } from './response';
-import { normalizeScopes } from './scopes';
-import { explainStateFailures, StateStoreLike } from './state';
+import {
+  authorizeOptionParams,
+  DEFAULT_AUTHORIZATION_URL,
+  DEFAULT_OPEN_API_URL,
+  DEFAULT_TOKEN_URL,
+  normalizeClientID,
+  normalizeScopes,
+  readAuthorizationError,
+  SCOPE_SEPARATOR,
+} from './protocol';
+import { defaultSessionKey, explainStateFailures, SessionStateStore, StateStoreLike } from './state';
 import { assertVerifyArity } from './verify-arity';
 
 /** Scopes as names (`'profile'`, `'openid'`…) or numeric Mi IDs: an array, or one string separated by spaces or commas. */
@@ -222,6 +230,16 @@ interface StrategySettings {
   profileIdentifier: ProfileIdentifier;
   strictProfile: boolean;
   trustProxy: boolean | undefined;
+  /** What a state store's `meta` carries, as passport-oauth2 builds it. */
+  authorizationURL: string;
+  tokenURL: string;
+  clientID: string;
+  /** The store handed to passport-oauth2 (failures explained); it also checks `?error=` callbacks. None when `state: false`. */
+  stateStore: StateStoreLike | undefined;
+  /** The app's verify callback and how passport-oauth2 would call it. */
+  verify: (...args: unknown[]) => void;
+  passReqToCallback: boolean;
+  skipUserProfile: boolean | ((...args: unknown[]) => unknown);
 }
 
 /** node-oauth's token call, as passport-oauth2 and passport-oauth2-refresh invoke it. */
@@ -231,21 +249,26 @@ type TokenRequest = (
   callback: (err: unknown, accessToken?: string, refreshToken?: string, params?: Record<string, unknown>) => void,
 ) => void;
 
-/** What passport-oauth2 reads from `_oauth2` during authenticate. */
-interface OAuth2Internals {
-  _authorizeUrl: string;
-  _accessTokenUrl: string;
-  _clientId: string;
-  getOAuthAccessToken: TokenRequest;
+/** The passport actions of one login (passport's per-request strategy object). */
+interface LoginActions {
+  fail(challenge: object, status: number): void;
+  error(err: Error): void;
 }
+
+/** Profile callbacks of passport-oauth2's `userProfile` shape. */
+type ProfileCallback = (err?: unknown, profile?: MiAccountProfile) => void;
 
 // passport-oauth2's types want Express's request; it reads only what MiAccountRequest declares.
 type ExpressRequest = Parameters<OAuth2Strategy['authenticate']>[0];
 
-type LoginObject = Omit<MiAccountStrategy, '_oauth2'> & { _oauth2: OAuth2Internals };
-
+/** Key under which `tokenParams` puts the login's actions into that login's own token params (never sent to Mi). */
+const LOGIN = Symbol('passport-mi-account login');
+/**
+ * The checked token set of each token response handed to passport-oauth2 as `params`, keyed by that very object:
+ * each login has its own, so the verify wrapper finds its own login's tokens; entries go with the response.
+ */
+const TOKEN_SETS = new WeakMap<object, TokenSet>();
 const MAX_CODE_LENGTH = 4096;
-const REFUSALS = new Set(['96012', 'access_denied']);
 
 /**
  * Passport strategy for "Sign in with Mi Account" (Xiaomi OAuth 2.0), name `mi-account`.
@@ -288,19 +311,38 @@ export class MiAccountStrategy extends OAuth2Strategy {
     const matcher =
       options.registeredRedirectURIs === undefined ? undefined : compileRedirectUris(options.registeredRedirectURIs);
     if (matcher && options.callbackURL) assertCallbackCanMatch(options.callbackURL, matcher);
+    const authorizationURL = options.authorizationURL ?? DEFAULT_AUTHORIZATION_URL;
+    const tokenURL = options.tokenURL ?? DEFAULT_TOKEN_URL;
+    const stateStore = chooseStateStore(options, authorizationURL);
 
     super(
       {
         ...options,
         clientID,
-        authorizationURL: options.authorizationURL ?? DEFAULT_AUTHORIZATION_URL,
-        tokenURL: options.tokenURL ?? DEFAULT_TOKEN_URL,
+        authorizationURL,
+        tokenURL,
         scope,
-        scopeSeparator: ' ',
-        state: options.state ?? true,
-        passReqToCallback: options.passReqToCallback,
+        scopeSeparator: SCOPE_SEPARATOR,
+        state: stateStore !== undefined,
+        store: stateStore as StateStore | undefined,
+        // passport-oauth2 would load the profile from the access token alone; the verify wrapper loads it from the
+        // whole token response (mac_key, scope, openId), honouring the app's skipUserProfile and verify form.
+        skipUserProfile: true,
+        passReqToCallback: true,
       } as StrategyOptionsWithRequest,
-      verify as VerifyFunctionWithRequest,
+      // Six parameters, so passport-oauth2 hands over the request and the token response; `this` is the login's
+      // strategy object, as passport-oauth2 calls verify on it.
+      function (
+        this: MiAccountStrategy,
+        req: MiAccountRequest,
+        accessToken: string,
+        refreshToken: string,
+        params: Record<string, unknown>,
+        _skippedProfile: unknown,
+        verified: MiAccountDoneCallback,
+      ) {
+        this.completeLogin(req, accessToken, refreshToken, params, verified);
+      } as VerifyFunctionWithRequest,
     );
     assertVerifyArity(this, verify, options.passReqToCallback === true);
     this.name = options.name ?? 'mi-account';
@@ -313,24 +355,28 @@ export class MiAccountStrategy extends OAuth2Strategy {
       profileIdentifier: options.profileIdentifier ?? 'openId',
       strictProfile: options.strictProfile ?? false,
       trustProxy: options.proxy,
+      authorizationURL,
+      tokenURL,
+      clientID,
+      stateStore,
+      verify: verify as (...args: unknown[]) => void,
+      passReqToCallback: options.passReqToCallback === true,
+      skipUserProfile: options.skipUserProfile ?? false,
     };
     this.client = new MiAccountClient({
       clientID,
       clientSecret: options.clientSecret,
       redirectURI: options.callbackURL && isAbsolute(options.callbackURL) ? options.callbackURL : undefined,
-      tokenURL: options.tokenURL ?? DEFAULT_TOKEN_URL,
+      tokenURL,
       openApiURL: options.openApiURL ?? DEFAULT_OPEN_API_URL,
       timeout: options.timeout,
       signRequests: options.signRequests,
       agent: options.agent,
     });
     expectProfileCalls(this.client, options.skipUserProfile === true ? 0 : parallelProfileCalls(scope));
-    const internals = this as unknown as { _stateStore: StateStoreLike };
-    internals._stateStore = explainStateFailures(internals._stateStore);
-    // Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors): route node-oauth's token call to our client.
-    // passport-oauth2-refresh uses this too.
-    const oauth2 = this._oauth2 as unknown as { getOAuthAccessToken: TokenRequest };
-    oauth2.getOAuthAccessToken = (code, params, callback) => this.requestTokens(code, params, callback);
+    // The one seam — Mi's token endpoint differs (GET, &&&START&&& prefix, numeric errors): MiAccountClient answers it.
+    (this._oauth2 as unknown as { getOAuthAccessToken: TokenRequest }).getOAuthAccessToken = (code, params, callback) =>
+      this.requestTokens(code, params, callback);
   }
 
   /** Starts the login (redirect to Mi Account) or completes it on the callback. */
@@ -361,34 +407,8 @@ export class MiAccountStrategy extends OAuth2Strategy {
         400,
       );
     }
-    // One object per login: the token set reaches the profile step through this closure, never through shared state.
-    // passport already runs each request on Object.create(strategy); a direct call on the strategy gets its own.
-    const login = (Object.prototype.hasOwnProperty.call(this, 'settings') ? Object.create(this) : this) as LoginObject;
-    const shared = this._oauth2 as unknown as OAuth2Internals;
-    let tokens: TokenSet | undefined;
-    // The fields passport-oauth2's authenticate reads from _oauth2, with a token request that keeps the token set.
-    login._oauth2 = {
-      _authorizeUrl: shared._authorizeUrl,
-      _accessTokenUrl: shared._accessTokenUrl,
-      _clientId: shared._clientId,
-      getOAuthAccessToken: (grantCode, params, callback) =>
-        this.requestTokens(
-          grantCode,
-          params,
-          (err, ...results) =>
-            // A code already used or expired is the user's doing (a callback loaded twice, a slow user): a failed login.
-            isUsedCode(err)
-              ? login.fail({ message: USED_CODE_MESSAGE, code: 96013, reason: 'code_invalid' }, 400)
-              : callback(err, ...results),
-          (result) => {
-            tokens = result;
-            tokensObtained(req, this.name, result);
-          },
-        ),
-    };
-    login.userProfile = (accessToken: string, done: (err?: unknown, profile?: MiAccountProfile) => void) =>
-      tokens ? this.loadProfile(tokens, profileLoaded(req, this.name, done)) : this.userProfile(accessToken, done);
-    OAuth2Strategy.prototype.authenticate.call(login, req as ExpressRequest, effective);
+    // passport-oauth2 verifies the state, asks tokenParams, calls the token seam, then the verify wrapper.
+    super.authenticate(req as ExpressRequest, effective);
   }
 
   /** The authorization leg: checks the callback URL against the registered ones, then lets passport-oauth2 redirect. */
@@ -413,45 +433,105 @@ export class MiAccountStrategy extends OAuth2Strategy {
       ...options,
       locale: locale === 'auto' ? toMiLocale(localeFromAcceptLanguage(headerValue(req, 'accept-language'))) : locale,
     };
-    OAuth2Strategy.prototype.authenticate.call(this, req as ExpressRequest, effective);
+    super.authenticate(req as ExpressRequest, effective);
     // Warms the connections the callback will use while the user is on Mi's consent page (lib/preconnect).
-    preconnectLogin(this, req, effective.scope);
+    const profileCalls =
+      this.settings.skipUserProfile === true || !Array.isArray(effective.scope)
+        ? 0
+        : parallelProfileCalls(effective.scope as string[]);
+    preconnectLogin(this.client, req, profileCalls);
+  }
+
+  /** Sends `skip_confirm` and `_locale` to Mi's authorization page when set. */
+  override authorizationParams(options: MiAccountAuthenticateOptions): object {
+    return authorizeOptionParams({
+      skipConfirm: options.skipConfirm ?? this.settings.skipConfirm,
+      locale: options.locale,
+    });
+  }
+
+  /**
+   * Adds no parameter Mi reads: hands the token seam this login's passport actions (`this` is passport's per-request
+   * strategy object), so that a code Mi refuses as used fails this login, not another. A subclass that overrides it
+   * spreads `super.tokenParams(options)` into its result.
+   */
+  override tokenParams(_options: MiAccountAuthenticateOptions): object {
+    return { [LOGIN]: this as LoginActions };
   }
 
   /** node-oauth's token call, answered by MiAccountClient: code exchange, or refresh for passport-oauth2-refresh. */
-  private requestTokens(
-    code: string,
-    params: Record<string, unknown>,
-    callback: Parameters<TokenRequest>[2],
-    onTokens?: (tokens: TokenSet) => void,
-  ): void {
+  private requestTokens(code: string, params: Record<string, unknown>, callback: Parameters<TokenRequest>[2]): void {
+    const login = (params as { [LOGIN]?: LoginActions })[LOGIN];
     const redirectURI = typeof params.redirect_uri === 'string' ? params.redirect_uri : undefined;
     const request =
       params.grant_type === 'refresh_token'
         ? this.client.refreshAccessToken(code, redirectURI)
         : this.client.exchangeCode(code, redirectURI);
     deliver(request, (err, tokens) => {
-      if (!tokens) return callback(err);
-      onTokens?.(tokens);
-      callback(null, tokens.accessToken, tokens.refreshToken ?? '', tokens.raw);
+      if (tokens) {
+        TOKEN_SETS.set(tokens.raw, tokens);
+        return callback(null, tokens.accessToken, tokens.refreshToken ?? '', tokens.raw);
+      }
+      if (!login) return callback(err); // passport-oauth2-refresh hands the MiAccountError to the app as it is
+      // A code already used or expired is the user's doing (a callback loaded twice, a slow user): a failed login.
+      if (isUsedCode(err)) return login.fail({ message: USED_CODE_MESSAGE, code: 96013, reason: 'code_invalid' }, 400);
+      // Straight to the login: passport-oauth2 would hide the MiAccountError inside a vaguer InternalOAuthError.
+      login.error(err as Error);
     });
   }
 
-  /** Passes MiAccountErrors through; passport-oauth2 would wrap them into a vaguer InternalOAuthError. */
-  _createOAuthError(message: string, err: unknown): Error {
-    if (err instanceof MiAccountError) return err;
-    return (
-      OAuth2Strategy.prototype as unknown as { _createOAuthError(m: string, e: unknown): Error }
-    )._createOAuthError.call(this, message, err);
+  /**
+   * The verify wrapper's work, on the login's strategy object: publishes the tokens, loads the profile from the whole
+   * token set unless skipUserProfile says not to, then calls the app's verify in the form its length asks for.
+   */
+  private completeLogin(
+    req: MiAccountRequest,
+    accessToken: string,
+    refreshToken: string,
+    params: Record<string, unknown>,
+    verified: MiAccountDoneCallback,
+  ): void {
+    const tokens = TOKEN_SETS.get(params);
+    if (tokens) tokensObtained(req, this.name, tokens);
+    const callVerify = (profile: MiAccountProfile | undefined) =>
+      this.callAppVerify(req, accessToken, refreshToken, params, profile, verified);
+    this.decideProfileLoad(accessToken, (err, load) => {
+      if (err) return verified(err);
+      if (!load) return callVerify(undefined);
+      const loaded: ProfileCallback = (profileErr, profile) =>
+        profileErr ? verified(profileErr) : callVerify(profile);
+      if (tokens) this.loadProfile(tokens, profileLoaded(req, this.name, loaded));
+      else this.userProfile(accessToken, loaded);
+    });
   }
 
-  /** Sends `skip_confirm` and `_locale` to Mi's authorization page when set. */
-  override authorizationParams(options: MiAccountAuthenticateOptions): object {
-    const params: Record<string, string> = {};
-    const skipConfirm = options.skipConfirm ?? this.settings.skipConfirm;
-    if (skipConfirm !== undefined) params.skip_confirm = String(Boolean(skipConfirm));
-    if (typeof options.locale === 'string' && options.locale !== '') params._locale = options.locale;
-    return params;
+  /** skipUserProfile as passport-oauth2 reads it: a value, a function of no argument, or `(accessToken, done)`. */
+  private decideProfileLoad(accessToken: string, done: (err: unknown, load?: boolean) => void): void {
+    const skip = this.settings.skipUserProfile;
+    if (typeof skip === 'function' && skip.length > 1) {
+      skip.call(this, accessToken, (err: unknown, skipIt: unknown) => (err ? done(err) : done(null, !skipIt)));
+      return;
+    }
+    done(null, !(typeof skip === 'function' ? skip.call(this) : skip));
+  }
+
+  /** Calls the app's verify as passport-oauth2 would: the request first when asked, `params` when its length says so. */
+  private callAppVerify(
+    req: MiAccountRequest,
+    accessToken: string,
+    refreshToken: string,
+    params: Record<string, unknown>,
+    profile: MiAccountProfile | undefined,
+    verified: MiAccountDoneCallback,
+  ): void {
+    const { verify, passReqToCallback } = this.settings;
+    const withParams = verify.length === (passReqToCallback ? 6 : 5);
+    const args = [accessToken, refreshToken, ...(withParams ? [params] : []), profile, verified];
+    try {
+      verify.apply(this, passReqToCallback ? [req, ...args] : args);
+    } catch (err) {
+      verified(err);
+    }
   }
 
   /**
@@ -480,7 +560,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
     );
   }
 
-  private loadProfile(tokens: TokenSet, done: (err?: unknown, profile?: MiAccountProfile) => void): void {
+  private loadProfile(tokens: TokenSet, done: ProfileCallback): void {
     const profile = this.client.getProfile({
       accessToken: tokens.accessToken,
       macKey: tokens.macKey,
@@ -502,25 +582,21 @@ export class MiAccountStrategy extends OAuth2Strategy {
     options: MiAccountAuthenticateOptions,
     query: Record<string, unknown>,
   ): void {
-    const shared = this._oauth2 as unknown as OAuth2Internals;
+    const store = this.settings.stateStore;
+    if (!store) return this.authorizationError(query); // `state: false`: nothing to verify
     let callbackURL: string | undefined;
     try {
       callbackURL = this.effectiveCallbackURL(req, options.callbackURL);
     } catch {
       callbackURL = undefined; // only informative for the store; the state decides
     }
-    const meta = {
-      authorizationURL: shared._authorizeUrl,
-      tokenURL: shared._accessTokenUrl,
-      clientID: shared._clientId,
-      callbackURL,
-    };
+    const { authorizationURL, tokenURL, clientID } = this.settings;
+    const meta = { authorizationURL, tokenURL, clientID, callbackURL };
     const verified = (err: Error | null, ok?: unknown, info?: unknown) => {
       if (err) return this.error(err);
       if (!ok) return this.fail(info as { message: string }, 403);
       this.authorizationError(query);
     };
-    const store = (this as unknown as { _stateStore: StateStoreLike })._stateStore;
     try {
       if (store.verify.length === 4) store.verify(req, query.state, meta, verified);
       else store.verify(req, query.state, verified);
@@ -530,20 +606,14 @@ export class MiAccountStrategy extends OAuth2Strategy {
   }
 
   private authorizationError(query: Record<string, unknown>): void {
-    const error = typeof query.error === 'string' ? query.error.trim() : '';
-    const description =
-      typeof query.error_description === 'string' ? redact(query.error_description.slice(0, 300), []) : undefined;
-    if (REFUSALS.has(error)) {
+    const { error, code, cancelled, description: text } = readAuthorizationError(query.error, query.error_description);
+    const description = text === undefined ? undefined : redact(text, []).slice(0, 300);
+    if (cancelled) {
       return this.fail(
-        {
-          message: description || 'The Mi Account sign-in was cancelled.',
-          code: error === '96012' ? 96012 : undefined,
-          reason: 'access_denied',
-        },
+        { message: description || 'The Mi Account sign-in was cancelled.', code, reason: 'access_denied' },
         403,
       );
     }
-    const code = /^\d{1,9}$/.test(error) ? Number(error) : undefined;
     return this.error(
       new MiAccountError({
         step: 'authorization',
@@ -559,6 +629,16 @@ export class MiAccountStrategy extends OAuth2Strategy {
     if (!callbackURL || isAbsolute(callbackURL)) return callbackURL;
     return new URL(callbackURL, originalURL(req, this.settings.trustProxy)).toString();
   }
+}
+
+/**
+ * The state store passport-oauth2 gets as its `store` option, wrapped so its failures say why they usually happen:
+ * the app's store, else (state on, the default) the session store passport-oauth2 would have made. None without state.
+ */
+function chooseStateStore(options: MiAccountStrategyOptionsBase, authorizationURL: string): StateStoreLike | undefined {
+  if (options.store && typeof options.store === 'object') return explainStateFailures(options.store);
+  if (!(options.state ?? true)) return undefined; // passport-oauth2 reads the option as truthy or not
+  return explainStateFailures(new SessionStateStore(options.sessionKey || defaultSessionKey(authorizationURL)));
 }
 
 const USED_CODE_MESSAGE =
