@@ -518,7 +518,8 @@ type Scheme = keyof typeof DEFAULT_PORT;
 const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/).filter((l) => !l.startsWith('xn--'));
 const tld = fc.constantFrom('com', 'net', 'org', 'cn', 'io');
 // No ';' in segments: it separates the entries of the registered list.
-const segment = fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,=:@-]{1,10}$/).filter((s) => s !== '.' && s !== '..');
+// Segments made only of dots (`...`, once `;params` are dropped) are refused as dot-segment look-alikes (#14).
+const segment = fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,=:@-]{1,10}$/).filter((s) => !/^\.+$/.test(s.split(';')[0]!));
 const glue = fc.stringMatching(/^[A-Za-z0-9._~-]{1,5}$/);
 const query = fc.stringMatching(/^[A-Za-z0-9._~!$&'()*+,;=:@/?%-]{0,20}$/);
 
