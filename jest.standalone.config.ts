@@ -1,0 +1,10 @@
+import type { Config } from 'jest';
+import { OWN_RUN, group } from './jest.config';
+
+// Suites that npm test leaves out, each run on its own: npm run test:load, npm run test:consumers.
+const config: Config = {
+  projects: Object.entries(OWN_RUN).map(([name, folder]) => group(name, folder)),
+  testTimeout: 30000,
+};
+
+export default config;
