@@ -76,7 +76,7 @@ describe('HTML escaping', () => {
     );
   });
 
-  test('escapes the style nonce', () => {
+  test('keeps a hostile style nonce inside the nonce attribute', () => {
     const html = miAccountButton({ href: '/', styleNonce: '"><script>alert(1)</script>' });
     expect(html).not.toMatch(/<script/i);
     expect(startTagAttributes(html, 'style').get('nonce')).toBe('"><script>alert(1)</script>');

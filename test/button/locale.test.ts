@@ -126,7 +126,7 @@ describe('buttonDirection', () => {
     ['en', 'ltr'],
     ['zh-CN', 'ltr'],
     ['unknown', 'ltr'],
-  ])('%s is %s', (input, expected) => {
+  ])('gives %s the direction %s', (input, expected) => {
     expect(buttonDirection(input)).toBe(expected);
   });
 });

@@ -14,7 +14,7 @@ const GREYS = Array.from(
 const PAGES = [...GREYS, '#FF0000', '#00FF00', '#0000FF', '#00FFFF', '#FF00FF', '#FFFF00', '#FF6900', '#0B57D0'];
 
 describe('WCAG contrast helper (test support)', () => {
-  test('matches known ratios', () => {
+  test('computes the WCAG ratios of known pairs (21:1, 1:1, 4.48:1, 2.89:1)', () => {
     expect(contrastRatio('#000000', '#FFFFFF')).toBeCloseTo(21, 5);
     expect(contrastRatio('#FFFFFF', '#FFFFFF')).toBeCloseTo(1, 5);
     expect(contrastRatio('#777777', '#FFFFFF')).toBeCloseTo(4.48, 2);
