@@ -1,3 +1,7 @@
+/**
+ * Loaded without type-checking, which would cost about 3 s on every jest run: npm run typecheck checks this file.
+ * @jest-config-loader-options {"transpileOnly": true}
+ */
 import type { Config } from 'jest';
 
 // A test's group is the folder it lives in. Folders with their own group below need a real browser, a packed
