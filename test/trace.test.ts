@@ -1,7 +1,4 @@
-import { execFile } from 'node:child_process';
 import * as diagnosticsChannel from 'node:diagnostics_channel';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import createDebug from 'debug';
 import { attachDebugLog, formatLogin, formatRequest, MI_ACCOUNT_DEBUG_NAMESPACE } from '../lib/debug-log';
 import { MiAccountError, MiAccountRequestError } from '../lib/errors';
@@ -15,8 +12,6 @@ import {
   traceRequest,
 } from '../lib/trace';
 
-const run = promisify(execFile);
-const DIST = path.join(__dirname, '..', 'dist');
 const CALL = { step: 'token exchange', method: 'GET', host: 'mi.test:8080', endpoint: '/oauth2/token' } as const;
 
 /** The events of one traced call, in order, as `<event>` names. */
@@ -197,53 +192,5 @@ describe('debug log', () => {
     expect(
       formatLogin({ event: 'failure', strategy: 'mi', loginId: 8, elapsedMs: 1, status: 403, reason: 'cancelled' }),
     ).toBe('login #8 login failed at 1.0 ms (status 403, cancelled) [mi]');
-  });
-});
-
-// The built package in a child process: the DEBUG variable, and Node without tracingChannel (before 18.19).
-describe('the built package in a fresh process', () => {
-  const script = (prelude: string, postlude = '') => `
-    ${prelude}
-    const { startMiAccountEmulator } = require(${JSON.stringify(path.join(DIST, 'emulator'))});
-    const { MiAccountClient } = require(${JSON.stringify(DIST)});
-    ${postlude}
-    (async () => {
-      const clientID = '2882303761517383915';
-      const em = await startMiAccountEmulator({ clients: [{ clientID, clientSecret: 'child-secret-1', redirectURIs: 'http://127.0.0.1:1/' }], users: [{ id: '1', nickname: 'x' }] });
-      const client = new MiAccountClient({ clientID, clientSecret: 'child-secret-1', redirectURI: 'http://127.0.0.1:1/cb', tokenURL: em.tokenURL });
-      await client.exchangeCode('not-a-code-1234').catch(() => undefined);
-      await em.close();
-    })();`;
-
-  it('logs each call to stderr when started with DEBUG=passport-mi-account', async () => {
-    const { stderr } = await run(process.execPath, ['-e', script('')], {
-      env: { ...process.env, DEBUG: 'passport-mi-account', DEBUG_COLORS: 'no' },
-    });
-    expect(stderr).toMatch(
-      /passport-mi-account token exchange GET 127\.0\.0\.1:\d+\/oauth2\/token → \d+, code 96013 in \d+\.\d ms — /,
-    );
-    expect(stderr).not.toContain('child-secret-1');
-    expect(stderr).not.toContain('not-a-code-1234');
-  });
-
-  it('logs nothing without DEBUG', async () => {
-    const { stderr } = await run(process.execPath, ['-e', script('')], { env: { ...process.env, DEBUG: '' } });
-    expect(stderr).toBe('');
-  });
-
-  it('loads and publishes on the named channels where node:diagnostics_channel has no tracingChannel', async () => {
-    // Only the package loads without it: Node's own net and http use tracingChannel.
-    const prelude = `
-      require('node:http');
-      const dc = require('node:diagnostics_channel');
-      const tracingChannel = dc.tracingChannel;
-      delete dc.tracingChannel;
-      dc.subscribe('tracing:passport-mi-account:request:asyncEnd', (c) => console.log(JSON.stringify(c)));`;
-    const postlude = 'dc.tracingChannel = tracingChannel;';
-    const { stdout } = await run(process.execPath, ['-e', script(prelude, postlude)], {
-      env: { ...process.env, DEBUG: '' },
-    });
-    const context = JSON.parse(stdout.trim()) as MiAccountRequestContext;
-    expect(context).toMatchObject({ step: 'token exchange', endpoint: '/oauth2/token', attempt: 1, code: 96013 });
   });
 });

@@ -21,7 +21,7 @@ describe('localeFromAcceptLanguage', () => {
     expect(localeFromAcceptLanguage('ko;q=0.8, ja;q=0.8')).toBe('ko');
   });
 
-  test('reads a typical browser header', () => {
+  test('picks the first supported language of typical browser headers (fr-CA → fr, zh-TW, pt-BR)', () => {
     expect(localeFromAcceptLanguage('fr-CA,fr;q=0.9,en-US;q=0.8,en;q=0.7')).toBe('fr');
     expect(localeFromAcceptLanguage('zh-TW,zh;q=0.9,en-US;q=0.8,en;q=0.7')).toBe('zh-TW');
     expect(localeFromAcceptLanguage('pt-BR,pt;q=0.9')).toBe('pt-BR');

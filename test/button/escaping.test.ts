@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { miAccountButton } from '../../lib/button';
+import { anyText } from '../helpers/arbitraries';
 import { accessibleText, openedElements, startTagAttributes } from './support/html';
 
 const HOSTILE = [
@@ -23,28 +25,58 @@ function expectNoInjection(html: string): void {
 }
 
 describe('HTML escaping', () => {
-  test.each(HOSTILE)('renders the hostile label %j as text', (label) => {
-    const html = miAccountButton({ href: '/auth/mi', label });
-    expectNoInjection(html);
-    expect(accessibleText(html)).toBe(label.trim());
-  });
+  // Any text, biased towards HTML metacharacters and markup; the HOSTILE strings are always among the cases tried.
+  const text = fc.oneof(
+    anyText({ maxLength: 60 }),
+    fc
+      .array(fc.constantFrom(...'<>"\'`&=/ \n\t;#'.split(''), 'script', 'onerror', '&amp;', '&#39;', '</a>', '<svg>'), {
+        maxLength: 20,
+      })
+      .map((parts) => parts.join('')),
+  );
+  const hostileExamples = HOSTILE.map((value) => [value] as [string]);
 
-  test.each(HOSTILE)('keeps the hostile relative href %j inside the attribute', (href) => {
-    const html = miAccountButton({ href });
-    expectNoInjection(html);
-    expect(startTagAttributes(html, 'a').get('href')).toBe(href.trim());
-  });
-
-  test.each(HOSTILE)('keeps the hostile className %j inside the class attribute', (className) => {
-    const html = miAccountButton({ href: '/auth/mi', className });
-    expectNoInjection(html);
-    const classes = startTagAttributes(html, 'a').get('class') ?? '';
-    expect(classes).toBe(
-      `mi-account-btn mi-account-btn--orange mi-account-btn--medium ${className.trim().split(/\s+/).join(' ')}`,
+  test('renders any label as the link text only: no element or attribute injected, whitespace trimmed', () => {
+    const label = text.filter((value) => value.trim() !== ''); // a blank label means "use the localized one"
+    fc.assert(
+      fc.property(label, (value) => {
+        const html = miAccountButton({ href: '/auth/mi', label: value });
+        expectNoInjection(html);
+        expect(accessibleText(html)).toBe(value.trim().replace(/\s+/g, ' '));
+      }),
+      { examples: hostileExamples },
     );
   });
 
-  test('escapes the style nonce', () => {
+  test('keeps any relative href inside the href attribute, cleaned of tabs, newlines and edge controls', () => {
+    // A leading / makes every case a relative URL; the HOSTILE strings (relative too) are tried as they are.
+    const href = text.map((value) => `/${value}`);
+    fc.assert(
+      fc.property(href, (value) => {
+        const html = miAccountButton({ href: value });
+        expectNoInjection(html);
+        const cleaned = value.replace(/[\t\n\r]/g, '').replace(/^[\x00-\x20]+|[\x00-\x20]+$/g, '');
+        expect(startTagAttributes(html, 'a').get('href')).toBe(cleaned);
+      }),
+      { examples: hostileExamples },
+    );
+  });
+
+  test('keeps any className inside the class attribute, after the default classes, whitespace-separated', () => {
+    fc.assert(
+      fc.property(text, (className) => {
+        const html = miAccountButton({ href: '/auth/mi', className });
+        expectNoInjection(html);
+        const extra = className.split(/\s+/).filter(Boolean);
+        expect(startTagAttributes(html, 'a').get('class')).toBe(
+          ['mi-account-btn', 'mi-account-btn--orange', 'mi-account-btn--medium', ...extra].join(' '),
+        );
+      }),
+      { examples: hostileExamples },
+    );
+  });
+
+  test('keeps a hostile style nonce inside the nonce attribute', () => {
     const html = miAccountButton({ href: '/', styleNonce: '"><script>alert(1)</script>' });
     expect(html).not.toMatch(/<script/i);
     expect(startTagAttributes(html, 'style').get('nonce')).toBe('"><script>alert(1)</script>');

@@ -1,4 +1,5 @@
 import { BUTTON_LABELS, BUTTON_LOCALES, RTL_BUTTON_LOCALES, buttonLabel, miAccountButton } from '../../lib/button';
+import { expectEvery } from './support/every';
 import { accessibleText, startTagAttributes } from './support/html';
 
 // prettier-ignore
@@ -58,35 +59,43 @@ describe('button label table', () => {
     expect(nonLatin.filter((locale) => SCRIPTS[locale] === undefined)).toEqual([]);
   });
 
-  describe.each(BUTTON_LOCALES.map((locale) => [locale]))('%s', (locale) => {
-    const label = BUTTON_LABELS[locale];
-    const html = miAccountButton({ href: '/auth/mi', locale });
-    const link = startTagAttributes(html, 'a');
+  // Each property below holds for every locale in BUTTON_LOCALES; a failure names each locale that breaks it.
 
-    test('renders its own label as the link text', () => {
-      expect(accessibleText(html)).toBe(label);
-      expect(buttonLabel(locale)).toBe(label);
+  test('every locale renders its own label as the link text, and buttonLabel returns the same label', () => {
+    expectEvery(BUTTON_LOCALES, (locale) => {
+      expect(accessibleText(miAccountButton({ href: '/auth/mi', locale }))).toBe(BUTTON_LABELS[locale]);
+      expect(buttonLabel(locale)).toBe(BUTTON_LABELS[locale]);
     });
+  });
 
-    test('has a non-empty, trimmed label naming the Mi Account brand', () => {
+  test('every label is trimmed, single-spaced, longer than 3 characters and names the Mi Account brand', () => {
+    expectEvery(BUTTON_LOCALES, (locale) => {
+      const label = BUTTON_LABELS[locale];
       expect(label.trim()).toBe(label);
       expect(label).not.toMatch(/\s{2}/);
       expect(label.length).toBeGreaterThan(3);
       expect(label).toMatch(/Mi|小米/);
     });
+  });
 
-    test('is translated (differs from English unless the language uses the English text)', () => {
-      if (SAME_AS_ENGLISH.has(locale)) expect(label).toBe(BUTTON_LABELS.en);
-      else expect(label).not.toBe(BUTTON_LABELS.en);
+  test('every label is translated: it differs from English unless the language uses the English text', () => {
+    expectEvery(BUTTON_LOCALES, (locale) => {
+      if (SAME_AS_ENGLISH.has(locale)) expect(BUTTON_LABELS[locale]).toBe(BUTTON_LABELS.en);
+      else expect(BUTTON_LABELS[locale]).not.toBe(BUTTON_LABELS.en);
     });
+  });
 
-    test('is written in the expected script', () => {
+  test("every label is written in its locale's script (Latin unless the locale has a script check)", () => {
+    expectEvery(BUTTON_LOCALES, (locale) => {
       const script = SCRIPTS[locale];
-      if (script !== undefined) expect(label).toMatch(script);
-      else expect(label).toMatch(/^[\p{Script=Latin}\s\p{P}]+$/u);
+      if (script !== undefined) expect(BUTTON_LABELS[locale]).toMatch(script);
+      else expect(BUTTON_LABELS[locale]).toMatch(/^[\p{Script=Latin}\s\p{P}]+$/u);
     });
+  });
 
-    test(`sets lang="${locale}" and dir="${RTL.includes(locale) ? 'rtl' : 'ltr'}"`, () => {
+  test('every locale sets lang to itself, and dir to rtl exactly for Arabic, Persian, Hebrew and Urdu', () => {
+    expectEvery(BUTTON_LOCALES, (locale) => {
+      const link = startTagAttributes(miAccountButton({ href: '/auth/mi', locale }), 'a');
       expect(link.get('lang')).toBe(locale);
       expect(link.get('dir')).toBe(RTL.includes(locale) ? 'rtl' : 'ltr');
     });

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { BUTTON_LOCALES, buttonDirection, matchButtonLocale, resolveButtonLocale, toMiLocale } from '../../lib/button';
+import { anyText } from '../helpers/arbitraries';
+import { expectEvery } from './support/every';
 
 describe('resolveButtonLocale', () => {
   test.each([
@@ -84,6 +87,33 @@ describe('resolveButtonLocale', () => {
   test('resolves every supported locale to itself', () => {
     for (const locale of BUTTON_LOCALES) expect(resolveButtonLocale(locale)).toBe(locale);
   });
+
+  test('resolves every supported locale to itself whatever the letter case and with _ or - between subtags', () => {
+    const spelling = fc.record({
+      locale: fc.constantFrom(...BUTTON_LOCALES),
+      upper: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+      separator: fc.constantFrom('-', '_'),
+    });
+    fc.assert(
+      fc.property(spelling, ({ locale, upper, separator }) => {
+        const spelled = [...locale.replace('-', separator)]
+          .map((char, i) => (upper[i] ? char.toUpperCase() : char.toLowerCase()))
+          .join('');
+        expect(resolveButtonLocale(spelled)).toBe(locale);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('resolves any string to a supported locale, agreeing with matchButtonLocale when that finds one', () => {
+    fc.assert(
+      fc.property(anyText({ maxLength: 40 }), (input) => {
+        const resolved = resolveButtonLocale(input);
+        expect(BUTTON_LOCALES).toContain(resolved);
+        expect(resolved).toBe(matchButtonLocale(input) ?? 'en');
+      }),
+    );
+  });
 });
 
 describe('buttonDirection', () => {
@@ -96,7 +126,7 @@ describe('buttonDirection', () => {
     ['en', 'ltr'],
     ['zh-CN', 'ltr'],
     ['unknown', 'ltr'],
-  ])('%s is %s', (input, expected) => {
+  ])('gives %s the direction %s', (input, expected) => {
     expect(buttonDirection(input)).toBe(expected);
   });
 });
@@ -128,11 +158,21 @@ describe('toMiLocale', () => {
     expect(toMiLocale(undefined)).toBe('en_US');
   });
 
-  test.each(BUTTON_LOCALES.map((locale) => [locale]))('maps %s to language_REGION of the same language', (locale) => {
-    const mi = toMiLocale(locale);
-    expect(mi).toMatch(/^[a-z]{2,3}_[A-Z]{2}$/);
-    expect(mi.split('_')[0]).toBe(locale.split('-')[0]);
-    const region = locale.split('-')[1];
-    if (region !== undefined) expect(mi.split('_')[1]).toBe(region);
+  test('maps every supported locale to language_REGION of the same language (and region, when it has one)', () => {
+    expectEvery(BUTTON_LOCALES, (locale) => {
+      const mi = toMiLocale(locale);
+      expect(mi).toMatch(/^[a-z]{2,3}_[A-Z]{2}$/);
+      expect(mi.split('_')[0]).toBe(locale.split('-')[0]);
+      const region = locale.split('-')[1];
+      if (region !== undefined) expect(mi.split('_')[1]).toBe(region);
+    });
+  });
+
+  test('maps any input at all to a language_REGION value', () => {
+    fc.assert(
+      fc.property(fc.option(anyText({ maxLength: 40 })), (input) => {
+        expect(toMiLocale(input ?? undefined)).toMatch(/^[a-z]{2,3}_[A-Z]{2}$/);
+      }),
+    );
   });
 });

@@ -13,7 +13,7 @@ describe('miAccountButton', () => {
     expect(html).toMatch(/<\/a>$/);
   });
 
-  test('uses only the expected elements', () => {
+  test('renders only style, a, svg, rect, path, circle and span elements', () => {
     const html = miAccountButton({ href: '/auth/mi', theme: 'dark', size: 'large', fullWidth: true });
     expect(openedElements(html).filter((name) => !ALLOWED_ELEMENTS.has(name))).toEqual([]);
   });

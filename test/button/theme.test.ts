@@ -1,5 +1,7 @@
 import { BUTTON_THEMES, miAccountButton, miAccountButtonStyles, type ButtonTheme } from '../../lib/button';
+import fc from 'fast-check';
 import { parseCss } from './support/css';
+import { expectEvery } from './support/every';
 import { startTagAttributes } from './support/html';
 import { contrastRatio } from './support/wcag';
 
@@ -12,7 +14,7 @@ const GREYS = Array.from(
 const PAGES = [...GREYS, '#FF0000', '#00FF00', '#0000FF', '#00FFFF', '#FF00FF', '#FFFF00', '#FF6900', '#0B57D0'];
 
 describe('WCAG contrast helper (test support)', () => {
-  test('matches known ratios', () => {
+  test('computes the WCAG ratios of known pairs (21:1, 1:1, 4.48:1, 2.89:1)', () => {
     expect(contrastRatio('#000000', '#FFFFFF')).toBeCloseTo(21, 5);
     expect(contrastRatio('#FFFFFF', '#FFFFFF')).toBeCloseTo(1, 5);
     expect(contrastRatio('#777777', '#FFFFFF')).toBeCloseTo(4.48, 2);
@@ -28,33 +30,57 @@ describe('button themes', () => {
     }
   });
 
-  describe.each(THEMES.map((theme) => [theme]))('%s', (theme) => {
-    const c = BUTTON_THEMES[theme];
+  // Each property below holds for every theme; a failure names each theme that breaks it.
 
-    test.each(['background', 'hoverBackground', 'activeBackground'] as const)(
-      'label text contrasts at least 4.5:1 with %s',
-      (state) => {
-        expect(contrastRatio(c.text, c[state])).toBeGreaterThanOrEqual(4.5);
+  test('in every theme the label text contrasts at least 4.5:1 with the background, hover and active colours', () => {
+    const STATES = ['background', 'hoverBackground', 'activeBackground'] as const;
+    expectEvery(
+      THEMES.flatMap((theme) => STATES.map((state) => [theme, state] as const)),
+      ([theme, state]) => {
+        expect(contrastRatio(BUTTON_THEMES[theme].text, BUTTON_THEMES[theme][state])).toBeGreaterThanOrEqual(4.5);
       },
     );
+  });
 
-    test('focus ring has two tones at least 3:1 apart', () => {
-      expect(contrastRatio(c.focusRing, c.focusRingInner)).toBeGreaterThanOrEqual(3);
-    });
-
-    test.each(PAGES)('focus ring changes at least 3:1 against a %s page', (page) => {
-      expect(Math.max(contrastRatio(c.focusRing, page), contrastRatio(c.focusRingInner, page))).toBeGreaterThanOrEqual(
+  test("every theme's focus ring has two tones at least 3:1 apart", () => {
+    expectEvery(THEMES, (theme) => {
+      expect(contrastRatio(BUTTON_THEMES[theme].focusRing, BUTTON_THEMES[theme].focusRingInner)).toBeGreaterThanOrEqual(
         3,
       );
     });
+  });
 
-    test('mark glyph contrasts at least 3:1 with its tile', () => {
-      expect(contrastRatio(c.markForeground, c.markBackground)).toBeGreaterThanOrEqual(3);
+  test("every theme's focus ring changes at least 3:1 against any page colour", () => {
+    // Any #RRGGBB page; the greys, primaries and Xiaomi orange of PAGES are always among the cases tried.
+    const pageColour = fc
+      .integer({ min: 0, max: 0xffffff })
+      .map((rgb) => `#${rgb.toString(16).toUpperCase().padStart(6, '0')}`);
+    expectEvery(THEMES, (theme) => {
+      const c = BUTTON_THEMES[theme];
+      fc.assert(
+        fc.property(pageColour, (page) => {
+          expect(
+            Math.max(contrastRatio(c.focusRing, page), contrastRatio(c.focusRingInner, page)),
+          ).toBeGreaterThanOrEqual(3);
+        }),
+        { examples: PAGES.map((page) => [page]), numRuns: 1000 },
+      );
     });
+  });
 
-    test('stylesheet uses exactly these colours', () => {
-      const rules = parseCss(miAccountButtonStyles());
-      const find = (selector: string) => rules.find((rule) => rule.selectors.includes(selector))?.declarations;
+  test("every theme's mark glyph contrasts at least 3:1 with its tile", () => {
+    expectEvery(THEMES, (theme) => {
+      expect(
+        contrastRatio(BUTTON_THEMES[theme].markForeground, BUTTON_THEMES[theme].markBackground),
+      ).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  test('the stylesheet paints every theme with exactly its palette colours, in every state', () => {
+    const rules = parseCss(miAccountButtonStyles());
+    const find = (selector: string) => rules.find((rule) => rule.selectors.includes(selector))?.declarations;
+    expectEvery(THEMES, (theme) => {
+      const c = BUTTON_THEMES[theme];
       const t = `.mi-account-btn.mi-account-btn--${theme}`;
       expect(find(t)?.get('color')).toBe(c.text);
       expect(find(t)?.get('background-color')).toBe(c.background);
@@ -66,8 +92,11 @@ describe('button themes', () => {
       expect(find(`${t}:focus-visible`)?.get('outline')).toBe(`3px solid ${c.focusRing}`);
       expect(find(`${t}:focus-visible`)?.get('box-shadow')).toBe(`0 0 0 2px ${c.focusRingInner}`);
     });
+  });
 
-    test('the rendered mark uses this palette', () => {
+  test("every theme's rendered mark uses that theme's palette", () => {
+    expectEvery(THEMES, (theme) => {
+      const c = BUTTON_THEMES[theme];
       const html = miAccountButton({ href: '/', theme });
       expect(startTagAttributes(html, 'rect').get('fill')).toBe(c.markBackground);
       expect(startTagAttributes(html, 'path').get('stroke')).toBe(c.markForeground);

@@ -376,7 +376,7 @@ describe('implicit grant (response_type=token)', () => {
     expect(body.result).toBe('ok');
   });
 
-  it('works with autoApprove too', async () => {
+  it('redirects an implicit-grant request straight to the token fragment under autoApprove', async () => {
     await emulator.close();
     emulator = await start({ autoApprove: 'u1' });
     const res = await authorizeGet(emulator, { ...REQUEST, response_type: 'token' });

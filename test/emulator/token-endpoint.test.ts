@@ -220,7 +220,7 @@ describe('refresh_token grant', () => {
     expect(reply.json.openId).toBe(first.openId);
   });
 
-  it('works over POST', async () => {
+  it('refreshes over POST as over GET: a new access token', async () => {
     const first = await login(emulator);
     expect((await tokenRequest(emulator, refreshParams(first.refresh_token), 'POST')).json.access_token).toEqual(
       expect.any(String),

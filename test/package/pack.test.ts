@@ -70,7 +70,7 @@ describe('the published package', () => {
     ).toEqual([]);
   });
 
-  it('works through require, including /emulator and /browser', () => {
+  it('loads through require, with /emulator, /browser and package.json resolvable', () => {
     const script = `
       const lib = require('passport-mi-account');
       const { startMiAccountEmulator } = require('passport-mi-account/emulator');
@@ -82,7 +82,7 @@ describe('the published package', () => {
     );
   });
 
-  it('works through import, with the same classes as require', () => {
+  it('loads through import, with the same classes as require (no dual-package hazard)', () => {
     const script = `
       import MiAccountStrategy, { MiAccountError, signMac } from 'passport-mi-account';
       import { startMiAccountEmulator } from 'passport-mi-account/emulator';
