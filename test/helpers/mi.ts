@@ -19,6 +19,18 @@ export const USERS: MiEmulatorUser[] = [
   { id: '1002', nickname: '雷小米', legacyUserId: 58219736 },
 ];
 
+/** The test client's credentials and the emulator's endpoints: what every MiAccountStrategy under test is given. */
+export function strategyOptionsFor(emulator: MiEmulator) {
+  return {
+    clientID: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    callbackURL: '/auth/mi/callback',
+    authorizationURL: emulator.authorizationURL,
+    tokenURL: emulator.tokenURL,
+    openApiURL: emulator.openApiURL,
+  };
+}
+
 export interface Harness {
   emulator: MiEmulator;
   app: TestApp;

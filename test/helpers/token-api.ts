@@ -1,11 +1,10 @@
 import express from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { Passport } from 'passport';
 import { MiAccountTokenStrategy } from '../../lib';
 import type { MiAccountTokenStrategyOptions, MiAccountTokenVerifyFunction } from '../../lib';
 import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator, MiEmulatorOptions } from '../../lib/emulator';
+import { listenOnLoopback } from './app';
 import { CLIENT_ID, CLIENT_SECRET, USERS } from './mi';
 
 /** A running token-guarded API: where it answers and how to stop it. */
@@ -45,15 +44,6 @@ export async function startTokenApi(
   app.use(express.json());
   app.use(passport.initialize());
   mount(app, passport);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/me`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(app);
+  return { url: `${url}/api/me`, close };
 }
