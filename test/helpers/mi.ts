@@ -90,6 +90,17 @@ export async function login(
   return { final, hops, agent };
 }
 
+/** Runs `times` logins one after another; returns how many ended on the profile (the transport tests' measure). */
+export async function countLogins(app: TestApp, times: number): Promise<number> {
+  let completed = 0;
+  for (let i = 0; i < times; i += 1) {
+    const { final } = await login(app);
+    if (final.status === 200) completed += 1;
+    await final.arrayBuffer();
+  }
+  return completed;
+}
+
 /** Starts a login and answers the emulator's consent form as the given user. */
 export async function loginAs(
   app: TestApp,
