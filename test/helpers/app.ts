@@ -78,15 +78,23 @@ export async function startTestApp(
     res.status(500).json({ error: err.name, message: err.message });
   });
 
+  return { ...(await listenOnLoopback(app, port)), strategy, verified, errors };
+}
+
+/** A server listening on 127.0.0.1: its base URL, and a close that also drops kept-alive connections. */
+export interface Listening {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1 (port 0: any free one): the start and stop every test app repeated. */
+export async function listenOnLoopback(app: express.Express, port = 0): Promise<Listening> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}`,
-    strategy,
-    verified,
-    errors,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -19,6 +19,18 @@ export const USERS: MiEmulatorUser[] = [
   { id: '1002', nickname: '雷小米', legacyUserId: 58219736 },
 ];
 
+/** The test client's credentials and the emulator's endpoints: what every MiAccountStrategy under test is given. */
+export function strategyOptionsFor(emulator: MiEmulator) {
+  return {
+    clientID: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    callbackURL: '/auth/mi/callback',
+    authorizationURL: emulator.authorizationURL,
+    tokenURL: emulator.tokenURL,
+    openApiURL: emulator.openApiURL,
+  };
+}
+
 export interface Harness {
   emulator: MiEmulator;
   app: TestApp;
@@ -76,6 +88,17 @@ export async function login(
   const agent = new UserAgent();
   const { final, hops } = await agent.follow(app.url + path);
   return { final, hops, agent };
+}
+
+/** Runs `times` logins one after another; returns how many ended on the profile (the transport tests' measure). */
+export async function countLogins(app: TestApp, times: number): Promise<number> {
+  let completed = 0;
+  for (let i = 0; i < times; i += 1) {
+    const { final } = await login(app);
+    if (final.status === 200) completed += 1;
+    await final.arrayBuffer();
+  }
+  return completed;
 }
 
 /** Starts a login and answers the emulator's consent form as the given user. */

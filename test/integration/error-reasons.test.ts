@@ -2,8 +2,6 @@ import express from 'express';
 import session from 'express-session';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { Passport } from 'passport';
 import {
@@ -13,15 +11,15 @@ import {
   MiAccountErrorReason,
   MiAccountStrategy,
   MiAccountStrategyOptions,
-  MiAccountTokenStrategy,
 } from '../../lib';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
 import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
 import { UserAgent } from '../helpers/browserless';
-import { freePort } from '../helpers/app';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+import { freePort, listenOnLoopback } from '../helpers/app';
+import { CLIENT_ID, CLIENT_SECRET, USERS, strategyOptionsFor } from '../helpers/mi';
 import { RawServer, startRawServer } from '../helpers/raw-server';
+import { startTokenApi, type TokenApi } from '../helpers/token-api';
 
 /**
  * Every MiAccountError and every failure info of the strategies carries a `reason` of MiAccountErrorReason, and a
@@ -349,15 +347,7 @@ async function startApp(options: Partial<MiAccountStrategyOptions> = {}, withSes
   const errors: MiAccountError[] = [];
   const passport = new Passport();
   const strategy = new MiAccountStrategy(
-    {
-      clientID: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      callbackURL: '/auth/mi/callback',
-      authorizationURL: emulator.authorizationURL,
-      tokenURL: emulator.tokenURL,
-      openApiURL: emulator.openApiURL,
-      ...options,
-    } as MiAccountStrategyOptions,
+    { ...strategyOptionsFor(emulator), ...options } as MiAccountStrategyOptions,
     (_a: string, _r: string, profile: { id: string }, done: (e: null, u: object) => void) =>
       done(null, { id: profile.id }),
   );
@@ -381,20 +371,7 @@ async function startApp(options: Partial<MiAccountStrategyOptions> = {}, withSes
     errors.push(err);
     res.status(err.status ?? 500).json({ reason: err.reason });
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(appPort, '127.0.0.1', () => resolve(s));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    strategy,
-    failures,
-    errors,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...(await listenOnLoopback(app, appPort)), strategy, failures, errors };
 }
 
 /** Starts a login; returns the user agent and the callback URL Mi Account sent back (with its code and state). */
@@ -520,42 +497,31 @@ describe('MiAccountStrategy: configuration errors and faults carry the reason', 
 });
 
 describe('MiAccountTokenStrategy: failure infos carry the reason', () => {
-  let server: Server;
+  let running: TokenApi;
   let api: string;
   beforeAll(async () => {
-    const passport = new Passport();
-    passport.use(
-      new MiAccountTokenStrategy({ clientID: CLIENT_ID, openApiURL: emulator.openApiURL }, (_t, profile, done) =>
-        done(null, { id: profile.id }),
-      ),
+    running = await startTokenApi(
+      emulator,
+      {},
+      (_t, profile, done) => done(null, { id: profile.id }),
+      (app, passport) => {
+        app.post('/api/me', (req, res, next) => {
+          const callback = (err: unknown, user: unknown, info?: object, status?: number) => {
+            if (err) return next(err);
+            if (!user) return res.status(status ?? 401).json(info);
+            res.json(user);
+          };
+          (passport.authenticate('mi-account-token', { session: false }, callback) as express.RequestHandler)(
+            req,
+            res,
+            next,
+          );
+        });
+      },
     );
-    const app = express();
-    app.use(express.json());
-    app.use(passport.initialize());
-    app.post('/api/me', (req, res, next) => {
-      const callback = (err: unknown, user: unknown, info?: object, status?: number) => {
-        if (err) return next(err);
-        if (!user) return res.status(status ?? 401).json(info);
-        res.json(user);
-      };
-      (passport.authenticate('mi-account-token', { session: false }, callback) as express.RequestHandler)(
-        req,
-        res,
-        next,
-      );
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/me`;
+    api = running.url;
   });
-  afterAll(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
+  afterAll(() => running.close());
 
   const post = async (body: object) => {
     const response = await fetch(api, {

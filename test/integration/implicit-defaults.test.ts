@@ -1,69 +1,51 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { Passport } from 'passport';
-import { MiAccountTokenStrategy, type MiAccountTokenStrategyOptions } from '../../lib';
+import type express from 'express';
+import type { MiAccountTokenStrategyOptions } from '../../lib';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback, type ImplicitAuthorizeOptions } from '../../lib/browser';
-import { startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+import type { MiEmulator } from '../../lib/emulator';
+import { CLIENT_ID } from '../helpers/mi';
+import { startSpaEmulator, startTokenApi, type TokenApi } from '../helpers/token-api';
 
 const REDIRECT = 'http://127.0.0.1:8766/spa/callback';
 
 describe('the browser helper and MiAccountTokenStrategy work together with their defaults', () => {
   let emulator: MiEmulator;
-  let server: Server | undefined;
+  let running: TokenApi | undefined;
   let api = '';
 
   beforeAll(async () => {
-    emulator = await startMiAccountEmulator({
-      clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8766/spa' }],
-      users: USERS,
-      autoApprove: '1001',
-    });
+    emulator = await startSpaEmulator('http://127.0.0.1:8766/spa');
   });
   afterAll(() => emulator.close());
-  afterEach(
-    () =>
-      new Promise<void>((resolve) => {
-        if (!server) return resolve();
-        server.closeAllConnections();
-        server.close(() => resolve());
-        server = undefined;
-      }),
-  );
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
 
   async function startApi(options: Partial<MiAccountTokenStrategyOptions> = {}): Promise<void> {
-    const passport = new Passport();
-    passport.use(
-      new MiAccountTokenStrategy(
-        { clientID: CLIENT_ID, openApiURL: emulator.openApiURL, ...options } as MiAccountTokenStrategyOptions & {
-          passReqToCallback?: false;
-        },
-        (_token, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
-      ),
+    running = await startTokenApi(
+      emulator,
+      options,
+      (_token, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+      (app, passport) => {
+        // A custom callback sees the status and the info of a failure, as an API would answer them.
+        app.get('/api/me', (req, res, next) => {
+          const callback = (err: unknown, user: unknown, info?: { message?: string }, status?: number) => {
+            if (err) return next(err);
+            if (!user) return res.status(status ?? 401).json({ message: info?.message });
+            res.json(user);
+          };
+          (passport.authenticate('mi-account-token', { session: false }, callback) as express.RequestHandler)(
+            req,
+            res,
+            next,
+          );
+        });
+        app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+          res.status(500).json({ message: err.message });
+        });
+      },
     );
-    const app = express();
-    app.use(passport.initialize());
-    // A custom callback sees the status and the info of a failure, as an API would answer them.
-    app.get('/api/me', (req, res, next) => {
-      const callback = (err: unknown, user: unknown, info?: { message?: string }, status?: number) => {
-        if (err) return next(err);
-        if (!user) return res.status(status ?? 401).json({ message: info?.message });
-        res.json(user);
-      };
-      (passport.authenticate('mi-account-token', { session: false }, callback) as express.RequestHandler)(
-        req,
-        res,
-        next,
-      );
-    });
-    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(500).json({ message: err.message });
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/me`;
+    api = running.url;
   }
 
   async function tokensFromHelper(options: Partial<ImplicitAuthorizeOptions> = {}) {

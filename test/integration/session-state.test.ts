@@ -1,16 +1,14 @@
 import express from 'express';
 import session from 'express-session';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Passport } from 'passport';
 import refresh from 'passport-oauth2-refresh';
 import { MiAccountError, MiAccountStrategy } from '../../lib';
 import type { MiAccountStrategyOptions } from '../../lib';
 import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
-import { freePort } from '../helpers/app';
+import { freePort, listenOnLoopback } from '../helpers/app';
 import { UserAgent } from '../helpers/browserless';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+import { CLIENT_ID, CLIENT_SECRET, USERS, strategyOptionsFor } from '../helpers/mi';
 
 interface StateTestApp {
   url: string;
@@ -41,16 +39,7 @@ async function startApp(options: Partial<MiAccountStrategyOptions>, withSession 
   const verified: StateTestApp['verified'] = [];
   const passport = new Passport();
   const strategy = new MiAccountStrategy(
-    {
-      clientID: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      callbackURL: '/auth/mi/callback',
-      authorizationURL: emulator.authorizationURL,
-      tokenURL: emulator.tokenURL,
-      openApiURL: emulator.openApiURL,
-      scope: ['profile', 'openid'],
-      ...options,
-    } as MiAccountStrategyOptions,
+    { ...strategyOptionsFor(emulator), scope: ['profile', 'openid'], ...options } as MiAccountStrategyOptions,
     (_a: string, refreshToken: string, params: Record<string, unknown>, profile: { id: string }, done) => {
       verified.push({ refreshToken, openId: params.openId });
       done(null, { id: profile.id });
@@ -71,20 +60,7 @@ async function startApp(options: Partial<MiAccountStrategyOptions>, withSession 
     errors.push(err);
     res.status(500).json({ error: err.message });
   });
-  const listening: Server = await new Promise((resolve) => {
-    const s = server.listen(port, '127.0.0.1', () => resolve(s));
-  });
-  app = {
-    url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`,
-    strategy,
-    errors,
-    verified,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.closeAllConnections();
-        listening.close(() => resolve());
-      }),
-  };
+  app = { ...(await listenOnLoopback(server, port)), strategy, errors, verified };
   return app;
 }
 

@@ -1,12 +1,8 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { Passport } from 'passport';
-import { MiAccountTokenStrategy, MiAccountTokenStrategyOptions } from '../../lib';
+import type { MiAccountTokenStrategyOptions } from '../../lib';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
-import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+import { CLIENT_ID } from '../helpers/mi';
+import { startSpaEmulator, startTokenApi, type TokenApi } from '../helpers/token-api';
 
 const REDIRECT = 'http://127.0.0.1:8765/spa/callback';
 
@@ -17,65 +13,43 @@ interface Answer {
 
 describe('MiAccountTokenStrategy hardening', () => {
   let emulator: MiEmulator;
-  let server: Server | undefined;
+  let running: TokenApi | undefined;
   let api = '';
   let verifyCalls = 0;
 
   beforeAll(async () => {
-    emulator = await startMiAccountEmulator({
-      clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8765/spa' }],
-      users: USERS,
-      autoApprove: '1001',
-    });
+    emulator = await startSpaEmulator('http://127.0.0.1:8765/spa');
   });
   afterAll(() => emulator.close());
-  afterEach(
-    () =>
-      new Promise<void>((resolve) => {
-        if (!server) return resolve();
-        server.closeAllConnections();
-        server.close(() => resolve());
-        server = undefined;
-      }),
-  );
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
 
   async function startApi(options: Partial<MiAccountTokenStrategyOptions> = {}) {
     verifyCalls = 0;
-    const passport = new Passport();
-    passport.use(
-      new MiAccountTokenStrategy(
-        {
-          clientID: CLIENT_ID,
-          openApiURL: emulator.openApiURL,
-          timeout: 2000,
-          ...options,
-        } as MiAccountTokenStrategyOptions & {
-          passReqToCallback?: false;
-        },
-        (_token, profile, done) => {
-          verifyCalls += 1;
-          done(null, { name: profile.displayName });
-        },
-      ),
+    running = await startTokenApi(
+      emulator,
+      { timeout: 2000, ...options },
+      (_token, profile, done) => {
+        verifyCalls += 1;
+        done(null, { name: profile.displayName });
+      },
+      (app, passport) => {
+        app.all('/api/me', (req, res) => {
+          passport.authenticate(
+            'mi-account-token',
+            { session: false },
+            (err: Error | null, user: object | false, info: { message?: string } | undefined, status?: number) => {
+              if (err) return res.status(502).json({ message: err.message });
+              if (!user) return res.status(status ?? 401).json({ message: info?.message });
+              res.json(user);
+            },
+          )(req, res);
+        });
+      },
     );
-    const app = express();
-    app.use(express.json());
-    app.use(passport.initialize());
-    app.all('/api/me', (req, res) => {
-      passport.authenticate(
-        'mi-account-token',
-        { session: false },
-        (err: Error | null, user: object | false, info: { message?: string } | undefined, status?: number) => {
-          if (err) return res.status(502).json({ message: err.message });
-          if (!user) return res.status(status ?? 401).json({ message: info?.message });
-          res.json(user);
-        },
-      )(req, res);
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/me`;
+    api = running.url;
     emulator.stats.reset();
   }
 

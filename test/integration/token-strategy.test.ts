@@ -1,72 +1,48 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { Passport } from 'passport';
-import { MiAccountTokenStrategy, MiAccountTokenStrategyOptions } from '../../lib';
-import type { MiAccountProfile } from '../../lib';
+import type express from 'express';
+import type { MiAccountProfile, MiAccountTokenStrategyOptions } from '../../lib';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
-import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+import { CLIENT_ID } from '../helpers/mi';
+import { startSpaEmulator, startTokenApi, type TokenApi } from '../helpers/token-api';
 
 const REDIRECT = 'http://127.0.0.1:8765/spa/callback';
 
 describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
   let emulator: MiEmulator;
-  let server: Server | undefined;
+  let running: TokenApi | undefined;
   let api = '';
   let verified: MiAccountProfile[] = [];
 
   beforeAll(async () => {
-    emulator = await startMiAccountEmulator({
-      clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8765/spa' }],
-      users: USERS,
-      autoApprove: '1001',
-      // The wrong-mac_key test needs a server that also refuses the unsigned retry.
-      strictMac: true,
-    });
+    // The wrong-mac_key test needs a server that also refuses the unsigned retry.
+    emulator = await startSpaEmulator('http://127.0.0.1:8765/spa', { strictMac: true });
   });
   afterAll(() => emulator.close());
-  afterEach(
-    () =>
-      new Promise<void>((resolve) => {
-        if (!server) return resolve();
-        server.closeAllConnections();
-        server.close(() => resolve());
-        server = undefined;
-      }),
-  );
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
 
   async function startApi(options: Partial<MiAccountTokenStrategyOptions> = {}) {
     verified = [];
-    const passport = new Passport();
-    passport.use(
-      new MiAccountTokenStrategy(
-        {
-          clientID: CLIENT_ID,
-          openApiURL: emulator.openApiURL,
-          timeout: 800,
-          // Most tests here send the token in the query for brevity; the default refusal is in token-strategy-hardening.
-          allowQueryToken: true,
-          ...options,
-        } as MiAccountTokenStrategyOptions & { passReqToCallback?: false },
-        (_token, profile, done) => {
-          verified.push(profile);
-          done(null, { id: profile.id, name: profile.displayName });
-        },
-      ),
+    running = await startTokenApi(
+      emulator,
+      // Most tests here send the token in the query for brevity; the default refusal is in token-strategy-hardening.
+      { timeout: 800, allowQueryToken: true, ...options },
+      (_token, profile, done) => {
+        verified.push(profile);
+        done(null, { id: profile.id, name: profile.displayName });
+      },
+      (app, passport) => {
+        app.all('/api/me', passport.authenticate('mi-account-token', { session: false }), (req, res) =>
+          res.json(req.user),
+        );
+        app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+          res.status(502).json({ error: err.name, message: err.message });
+        });
+      },
     );
-    const app = express();
-    app.use(express.json());
-    app.use(passport.initialize());
-    app.all('/api/me', passport.authenticate('mi-account-token', { session: false }), (req, res) => res.json(req.user));
-    app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-      res.status(502).json({ error: err.name, message: err.message });
-    });
-    server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
-    api = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/me`;
+    api = running.url;
   }
 
   /** Runs the implicit grant against the emulator the way the browser helper would. */
@@ -135,11 +111,7 @@ describe('MiAccountTokenStrategy with tokens from the implicit grant', () => {
   });
 
   it('keeps signing after a wrong mac_key against a server that accepts unsigned calls (no self-healing on caller input)', async () => {
-    const permissive = await startMiAccountEmulator({
-      clients: [{ clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: 'http://127.0.0.1:8765/spa' }],
-      users: USERS,
-      autoApprove: '1001',
-    });
+    const permissive = await startSpaEmulator('http://127.0.0.1:8765/spa');
     try {
       await startApi({ openApiURL: permissive.openApiURL });
       const { url, state } = buildImplicitAuthorizeUrl({

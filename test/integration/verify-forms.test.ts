@@ -1,15 +1,13 @@
 import express from 'express';
 import session from 'express-session';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Passport } from 'passport';
 import { MiAccountStrategy } from '../../lib';
 import type { MiAccountProfile, MiAccountStrategyOptions, MiAccountStrategyOptionsWithRequest } from '../../lib';
 import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
-import { freePort } from '../helpers/app';
+import { freePort, listenOnLoopback } from '../helpers/app';
 import { UserAgent } from '../helpers/browserless';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
+import { CLIENT_ID, CLIENT_SECRET, USERS, strategyOptionsFor } from '../helpers/mi';
 
 type Done = (err?: unknown, user?: Express.User | false, info?: object) => void;
 type AnyVerify = (...args: never[]) => void;
@@ -43,15 +41,7 @@ async function startApp(options: Options, verify: AnyVerify): Promise<FormsApp> 
   const errors: Error[] = [];
   const passport = new Passport();
   const strategy = new MiAccountStrategy(
-    {
-      clientID: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      callbackURL: '/auth/mi/callback',
-      authorizationURL: emulator.authorizationURL,
-      tokenURL: emulator.tokenURL,
-      openApiURL: emulator.openApiURL,
-      ...options,
-    } as MiAccountStrategyOptions,
+    { ...strategyOptionsFor(emulator), ...options } as MiAccountStrategyOptions,
     verify as never,
   );
   passport.use(strategy);
@@ -72,20 +62,7 @@ async function startApp(options: Options, verify: AnyVerify): Promise<FormsApp> 
     errors.push(err);
     res.status(500).json({ error: err.message });
   });
-  const listening: Server = await new Promise((resolve) => {
-    const s = server.listen(port, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
-  app = {
-    url,
-    strategy,
-    errors,
-    close: () =>
-      new Promise<void>((resolve) => {
-        listening.closeAllConnections();
-        listening.close(() => resolve());
-      }),
-  };
+  app = { ...(await listenOnLoopback(server, port)), strategy, errors };
   return app;
 }
 

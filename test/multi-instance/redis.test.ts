@@ -1,8 +1,8 @@
 import { CookieAgent } from '../e2e/support';
-import { startExample, type RunningExample } from '../../example-app/server';
-import { DEMO_CLIENT, DEMO_USERS, startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
-import { freePort } from '../helpers/app';
-import { HAS_REDIS, REDIS_SERVER_PATH, REQUIRE_REDIS, startRedisServer, type RedisServer } from './redis-server';
+import type { RunningExample } from '../../example-app/server';
+import { DEMO_USERS, type MiEmulator } from '../../lib/emulator';
+import { HAS_REDIS, REDIS_SERVER_PATH, REQUIRE_REDIS } from './redis-server';
+import { startTwoExamples, type TwoExamples } from './two-examples';
 
 // Without redis-server the suite skips (saying why) unless REQUIRE_REDIS=1, where starting it fails with the fix.
 const SKIP_REASON =
@@ -18,7 +18,7 @@ const TITLE_NOTE =
   REDIS_SERVER_PATH ?? (REQUIRE_REDIS ? 'REQUIRE_REDIS=1 but redis-server is not installed' : SKIP_REASON);
 
 describeRedis(`two example-app instances sharing sessions in Redis (${TITLE_NOTE})`, () => {
-  let redis: RedisServer | undefined;
+  let running: TwoExamples | undefined;
   let emulator: MiEmulator | undefined;
   let a: RunningExample | undefined;
   let b: RunningExample | undefined;
@@ -26,35 +26,10 @@ describeRedis(`two example-app instances sharing sessions in Redis (${TITLE_NOTE
   const serverLog: string[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    // B's port comes first: the public callback (registered on Mi Account) points at B.
-    const portB = await freePort();
-    publicCallbackURL = `http://127.0.0.1:${portB}/auth/mi/callback`;
-    emulator = await startMiAccountEmulator({
-      clients: [{ ...DEMO_CLIENT, redirectURIs: `http://127.0.0.1:${portB}/` }],
-      users: DEMO_USERS,
-      autoApprove: USER.id,
-    });
-    const env = {
-      SESSION_SECRET,
-      MI_CALLBACK_URL: publicCallbackURL,
-      MI_EMULATOR_URL: emulator.url,
-      REDIS_URL: redis.url,
-    };
-    const options = {
-      host: '127.0.0.1',
-      env,
-      log: () => undefined,
-      warn: (...args: unknown[]) => serverLog.push(args.map(String).join(' ')),
-    };
-    a = await startExample({ ...options, port: 0 });
-    b = await startExample({ ...options, port: portB });
+    running = await startTwoExamples(SESSION_SECRET, serverLog);
+    ({ emulator, a, b, publicCallbackURL } = running);
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await emulator?.close();
-    await redis?.stop();
-  });
+  afterAll(() => running?.close());
   beforeEach(() => emulator!.stats.reset());
   afterEach(() => expect(serverLog).toEqual([]));
 

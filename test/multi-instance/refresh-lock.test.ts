@@ -1,47 +1,23 @@
 import { CookieAgent } from '../e2e/support';
-import { startExample, type RunningExample } from '../../example-app/server';
-import { DEMO_CLIENT, DEMO_USERS, startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
-import { freePort } from '../helpers/app';
-import { HAS_REDIS, REQUIRE_REDIS, startRedisServer, type RedisServer } from './redis-server';
+import type { RunningExample } from '../../example-app/server';
+import { HAS_REDIS, REQUIRE_REDIS } from './redis-server';
+import { startTwoExamples, type TwoExamples } from './two-examples';
 
 const runWithRedis = HAS_REDIS || REQUIRE_REDIS;
 if (!runWithRedis) console.warn('Refresh lock (Redis) tests SKIPPED: redis-server not found (REQUIRE_REDIS=1 fails)');
 const describeRedis = runWithRedis ? describe : describe.skip;
 
 describeRedis('refreshes of one session on two example-app instances sharing Redis', () => {
-  let redis: RedisServer | undefined;
-  let emulator: MiEmulator | undefined;
+  let running: TwoExamples | undefined;
   let a: RunningExample | undefined;
   let b: RunningExample | undefined;
   const serverLog: string[] = [];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    const portB = await freePort();
-    emulator = await startMiAccountEmulator({
-      clients: [{ ...DEMO_CLIENT, redirectURIs: `http://127.0.0.1:${portB}/` }],
-      users: DEMO_USERS,
-      autoApprove: DEMO_USERS[0]!.id,
-    });
-    const options = {
-      host: '127.0.0.1',
-      env: {
-        SESSION_SECRET: 'refresh-lock-secret',
-        MI_CALLBACK_URL: `http://127.0.0.1:${portB}/auth/mi/callback`,
-        MI_EMULATOR_URL: emulator.url,
-        REDIS_URL: redis.url,
-      },
-      log: () => undefined,
-      warn: (...args: unknown[]) => serverLog.push(args.map(String).join(' ')),
-    };
-    a = await startExample({ ...options, port: 0 });
-    b = await startExample({ ...options, port: portB });
+    running = await startTwoExamples('refresh-lock-secret', serverLog);
+    ({ a, b } = running);
   });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await emulator?.close();
-    await redis?.stop();
-  });
+  afterAll(() => running?.close());
   afterEach(() => expect(serverLog).toEqual([]));
 
   it('answers simultaneous refresh posts on both instances all with the profile (one refresh, shared via Redis)', async () => {

@@ -6,7 +6,7 @@ import type { AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { DEMO_CLIENT, DEMO_USERS, startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
 import { freePort } from '../helpers/app';
-import { login, startHarness, type Harness } from '../helpers/mi';
+import { countLogins, login, startHarness, type Harness } from '../helpers/mi';
 import { describeWithBinaries } from './binaries';
 import { startDaemon, type Daemon } from './processes';
 import { startTinyproxy, type Tinyproxy } from './tinyproxy';
@@ -64,17 +64,6 @@ describeWithBinaries(
       }
     });
 
-    /** Runs sequential logins; returns how many ended on the profile. */
-    async function countLogins(h: Harness): Promise<number> {
-      let completed = 0;
-      for (let i = 0; i < LOGINS; i += 1) {
-        const { final } = await login(h.app);
-        if (final.status === 200) completed += 1;
-        await final.arrayBuffer();
-      }
-      return completed;
-    }
-
     const proxied = (emulator: MiEmulator, path: string) =>
       proxy.requests().filter((line) => line.startsWith(`GET ${emulator.url}${path}`)).length;
 
@@ -91,7 +80,7 @@ describeWithBinaries(
           process.env[name] = proxy.url;
           const tokensBefore = proxied(h.emulator, '/oauth2/token');
           const profilesBefore = proxied(h.emulator, '/user/profile');
-          const completed = await countLogins(h);
+          const completed = await countLogins(h.app, LOGINS);
           console.info(`Logins through tinyproxy (${name}, http target): ${completed} of ${LOGINS}`);
           expect(h.app.errors).toEqual([]);
           expect(completed).toBe(LOGINS);
@@ -104,7 +93,7 @@ describeWithBinaries(
         process.env.HTTP_PROXY = proxy.url;
         process.env.NO_PROXY = 'example.com,127.0.0.1';
         const before = proxy.requests().length;
-        expect(await countLogins(h)).toBe(LOGINS);
+        expect(await countLogins(h.app, LOGINS)).toBe(LOGINS);
         expect(proxy.requests().length).toBe(before);
       });
 
@@ -139,7 +128,7 @@ describeWithBinaries(
           }),
         });
         const connectsBefore = proxy.requests().filter((line) => line === `CONNECT localhost:${tls.port}`).length;
-        const completed = await countLogins(h);
+        const completed = await countLogins(h.app, LOGINS);
         agent.destroy();
         console.info(`Logins through tinyproxy (agent option, https target via CONNECT): ${completed} of ${LOGINS}`);
         expect(h.app.errors).toEqual([]);

@@ -1,4 +1,5 @@
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, connect, type Server } from 'node:net';
+import { loopbackSockets } from './loopback-sockets';
 
 export interface CuttingHop {
   /** e.g. http://127.0.0.1:41234 */
@@ -16,13 +17,8 @@ export interface CuttingHop {
  * after the answer began resets the connection (TCP RST) without reaching the server.
  */
 export async function startCuttingHop(targetPort: number): Promise<CuttingHop> {
-  const sockets = new Set<Socket>();
+  const { track, listen } = loopbackSockets();
   const state = { connections: 0, cuts: 0 };
-  const track = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-  };
   const server: Server = createServer((client) => {
     state.connections += 1;
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
@@ -42,8 +38,7 @@ export async function startCuttingHop(targetPort: number): Promise<CuttingHop> {
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
     get connections() {
@@ -52,11 +47,7 @@ export async function startCuttingHop(targetPort: number): Promise<CuttingHop> {
     get cuts() {
       return state.cuts;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 
@@ -79,7 +70,7 @@ export async function startScriptedServer(
   script: (requestOnConnection: number, connection: number) => RawAnswer,
   extraHeaders: Record<string, string> = {},
 ): Promise<ScriptedServer> {
-  const sockets = new Set<Socket>();
+  const { track, listen } = loopbackSockets();
   const state = { connections: 0, requests: 0 };
   const body = '{"result":"ok","data":{}}';
   const head = (length: number) =>
@@ -95,9 +86,7 @@ export async function startScriptedServer(
   const server = createServer((socket) => {
     state.connections += 1;
     const connection = state.connections;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
+    track(socket);
     let buffered = '';
     let onConnection = 0;
     socket.on('data', (chunk) => {
@@ -118,8 +107,7 @@ export async function startScriptedServer(
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port, close } = await listen(server);
   return {
     url: `http://127.0.0.1:${port}`,
     get connections() {
@@ -128,10 +116,6 @@ export async function startScriptedServer(
     get requests() {
       return state.requests;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

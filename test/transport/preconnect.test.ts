@@ -1,12 +1,13 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import * as http from 'node:http';
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL, type MiAccountRequestContext } from '../../lib';
 import { FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
 import { parseEndpoint } from '../../lib/http';
 import { CONSENT_HORIZON_MS, MAX_PRECONNECTS_IN_FLIGHT, preconnect } from '../../lib/preconnect';
 import { UserAgent } from '../helpers/browserless';
 import { startHarness, type Harness } from '../helpers/mi';
+import { loopbackSockets } from './loopback-sockets';
 
 const ALL_SCOPES = ['profile', 'openid', 'phone', 'email'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,57 +28,43 @@ interface Silent {
   close(): Promise<void>;
 }
 async function startSilentServer(): Promise<Silent> {
-  const sockets = new Set<Socket>();
+  const { track, listen } = loopbackSockets();
   let connections = 0;
   const server: Server = createServer((socket) => {
     connections += 1;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
+    track(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port, close } = await listen(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     get connections() {
       return connections;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 
 /** A TCP relay to `targetPort` on its own port (another origin), counting the connections it accepts. */
 async function startRelay(targetPort: number): Promise<Silent & { url: string }> {
-  const sockets = new Set<Socket>();
+  const { track, listen } = loopbackSockets();
   let connections = 0;
   const server: Server = createServer((client) => {
     connections += 1;
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-    }
+    track(client);
+    track(upstream);
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await listen(server);
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     get connections() {
       return connections;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import { MiAccountClient, MiAccountRequestError } from '../../lib';
 import { chooseAgent, FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
 import { httpRequest, parseEndpoint, type HttpRequest } from '../../lib/http';
-import { CLIENT_ID, CLIENT_SECRET, login, startHarness, type Harness } from '../helpers/mi';
+import { CLIENT_ID, CLIENT_SECRET, countLogins, startHarness, type Harness } from '../helpers/mi';
 import { startCuttingHop, startScriptedServer, type CuttingHop, type ScriptedServer } from './hops';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,19 +47,9 @@ describe('logins through a hop that cuts every reused connection', () => {
     });
   }
 
-  async function countLogins(): Promise<number> {
-    let completed = 0;
-    for (let i = 0; i < LOGINS; i += 1) {
-      const { final } = await login(h.app);
-      if (final.status === 200) completed += 1;
-      await final.arrayBuffer();
-    }
-    return completed;
-  }
-
   it(`completes ${LOGINS} of ${LOGINS} logins with the library's keep-alive agents, each code exchanged once`, async () => {
     await startBehindHop();
-    const completed = await countLogins();
+    const completed = await countLogins(h.app, LOGINS);
     console.info(
       `Logins through the cutting hop (library agents): ${completed} of ${LOGINS}, ${hop.cuts} reused connections cut`,
     );
@@ -71,7 +61,7 @@ describe('logins through a hop that cuts every reused connection', () => {
 
   it(`completes ${LOGINS} of ${LOGINS} logins with an app-supplied keep-alive agent`, async () => {
     await startBehindHop(new http.Agent({ keepAlive: true }));
-    const completed = await countLogins();
+    const completed = await countLogins(h.app, LOGINS);
     console.info(
       `Logins through the cutting hop (agent option): ${completed} of ${LOGINS}, ${hop.cuts} reused connections cut`,
     );

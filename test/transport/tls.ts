@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer } from 'node:tls';
 import { requireBinary } from './binaries';
+import { loopbackSockets } from './loopback-sockets';
 
 export interface TestCertificate {
   key: string;
@@ -52,27 +53,15 @@ export interface TlsFront {
 
 /** Terminates TLS on a loopback port and pipes each connection to `targetPort` (the emulator behind TLS). */
 export async function startTlsFront(targetPort: number, certificate: TestCertificate): Promise<TlsFront> {
-  const sockets = new Set<Socket | TLSSocket>();
+  const { track, listen } = loopbackSockets();
   const server = createTlsServer({ key: certificate.key, cert: certificate.cert }, (client) => {
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => undefined);
-    }
+    track(client);
+    track(upstream);
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `https://localhost:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { port, close } = await listen(server);
+  return { url: `https://localhost:${port}`, port, close };
 }
