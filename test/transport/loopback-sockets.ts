@@ -1,4 +1,4 @@
-import type { AddressInfo, Server, Socket } from 'node:net';
+import { connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /** A listening raw server: its port, and a close that first destroys the sockets it tracked. */
 export interface ListeningRaw {
@@ -15,6 +15,15 @@ export function loopbackSockets() {
       sockets.add(socket);
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
+    },
+    /** Pipes `client` both ways to 127.0.0.1:`targetPort`; either side closing closes the other. */
+    relay(client: Socket, targetPort: number): void {
+      const upstream = connect({ host: '127.0.0.1', port: targetPort });
+      this.track(client);
+      this.track(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
     },
     /** Listens on 127.0.0.1 (any free port). */
     async listen(server: Server): Promise<ListeningRaw> {

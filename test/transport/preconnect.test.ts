@@ -1,6 +1,6 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import * as http from 'node:http';
-import { connect, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL, type MiAccountRequestContext } from '../../lib';
 import { FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
 import { parseEndpoint } from '../../lib/http';
@@ -28,13 +28,13 @@ interface Silent {
   close(): Promise<void>;
 }
 async function startSilentServer(): Promise<Silent> {
-  const { track, listen } = loopbackSockets();
+  const sockets = loopbackSockets();
   let connections = 0;
   const server: Server = createServer((socket) => {
     connections += 1;
-    track(socket);
+    sockets.track(socket);
   });
-  const { port, close } = await listen(server);
+  const { port, close } = await sockets.listen(server);
   return {
     port,
     get connections() {
@@ -46,18 +46,13 @@ async function startSilentServer(): Promise<Silent> {
 
 /** A TCP relay to `targetPort` on its own port (another origin), counting the connections it accepts. */
 async function startRelay(targetPort: number): Promise<Silent & { url: string }> {
-  const { track, listen } = loopbackSockets();
+  const sockets = loopbackSockets();
   let connections = 0;
   const server: Server = createServer((client) => {
     connections += 1;
-    const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    track(client);
-    track(upstream);
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    sockets.relay(client, targetPort);
   });
-  const { port, close } = await listen(server);
+  const { port, close } = await sockets.listen(server);
   return {
     port,
     url: `http://127.0.0.1:${port}`,

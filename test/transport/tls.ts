@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { requireBinary } from './binaries';
@@ -53,15 +52,10 @@ export interface TlsFront {
 
 /** Terminates TLS on a loopback port and pipes each connection to `targetPort` (the emulator behind TLS). */
 export async function startTlsFront(targetPort: number, certificate: TestCertificate): Promise<TlsFront> {
-  const { track, listen } = loopbackSockets();
+  const sockets = loopbackSockets();
   const server = createTlsServer({ key: certificate.key, cert: certificate.cert }, (client) => {
-    const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    track(client);
-    track(upstream);
-    client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    sockets.relay(client, targetPort);
   });
-  const { port, close } = await listen(server);
+  const { port, close } = await sockets.listen(server);
   return { url: `https://localhost:${port}`, port, close };
 }
