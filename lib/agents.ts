@@ -13,10 +13,14 @@ import type { Endpoint } from './http';
  */
 export const FREE_SOCKET_TIMEOUT_MS = 30_000;
 
+/** Connections per Mi Account origin at once; more requests wait in the agent's queue. */
+export const MAX_SOCKETS = 256;
+
 const KEEP_ALIVE = {
   keepAlive: true,
-  maxSockets: 256,
-  maxFreeSockets: 32,
+  maxSockets: MAX_SOCKETS,
+  // As many idle as busy: a burst's connections stay for the next one instead of being closed and reopened.
+  maxFreeSockets: MAX_SOCKETS,
   scheduling: 'lifo',
   timeout: FREE_SOCKET_TIMEOUT_MS,
 } as const;

@@ -8,6 +8,13 @@ import { traceRequest } from './trace';
 export const MAX_PRECONNECTS_IN_FLIGHT = 16;
 /** An idle pooled connection counts as ready for a callback only when it stays open at least this long. */
 export const CONSENT_HORIZON_MS = 10_000;
+/** While a code is exchanged, a pooled connection is ready for the profile step when it stays open this long. */
+export const PROFILE_HORIZON_MS = 2_000;
+/**
+ * A connection freed this recently is in rotation: logins keep reusing it, and every reuse restarts its idle timer,
+ * so it is there for a callback however short its idle timeout (pre-connecting anyway would churn connections).
+ */
+export const ROTATION_WINDOW_MS = 1_000;
 /** A pre-connect still handshaking after this long, and not yet taken by a request, is abandoned. */
 export const PRECONNECT_TIMEOUT_MS = 10_000;
 
@@ -82,18 +89,19 @@ export function preconnectLogin(client: PreconnectClient, req: object, calls: nu
 export function preconnectProfile(client: PreconnectClient): void {
   const calls = profileCalls.get(client) ?? 0;
   if (calls === 0) return;
-  preconnect([{ endpoint: clientEndpoints(client).openApi, connections: calls }], client.agent);
+  preconnect([{ endpoint: clientEndpoints(client).openApi, connections: calls }], client.agent, PROFILE_HORIZON_MS);
 }
 
 /**
- * Opens (and TLS-handshakes) up to `connections` sockets per origin into the agent's free pool, counting the idle
- * sockets that stay open past {@link CONSENT_HORIZON_MS}, the busy ones and the handshakes in progress as already
- * there. Skips agents it cannot fill (environment proxies, agent-base proxy agents, agents without keep-alive or of
+ * Opens (and TLS-handshakes) up to `connections` sockets per origin into the agent's free pool, counting as already
+ * there the idle sockets that stay open past `horizonMs` or are in rotation ({@link ROTATION_WINDOW_MS}), the busy
+ * ones and the handshakes in progress. Skips agents it cannot fill (environment proxies, agent-base proxy agents, agents without keep-alive or of
  * the other protocol). Never throws; a failed connection is only published on the request tracing channel.
  */
 export function preconnect(
   wants: ReadonlyArray<Want | { endpoint: undefined; connections: number }>,
   agent?: http.Agent,
+  horizonMs = CONSENT_HORIZON_MS,
 ): void {
   try {
     const merged = new Map<string, Want>();
@@ -104,25 +112,29 @@ export function preconnect(
       if (seen) seen.connections += want.connections;
       else merged.set(key, { endpoint: want.endpoint, connections: want.connections });
     }
-    for (const want of merged.values()) fill(want, agent);
+    for (const want of merged.values()) fill(want, agent, horizonMs);
   } catch {
     // A pre-connect is an optimisation: nothing it does may fail a login.
   }
 }
 
-function fill(want: Want, agentOption: http.Agent | undefined): void {
+function fill(want: Want, agentOption: http.Agent | undefined, horizonMs: number): void {
   const { endpoint } = want;
   const chosen = chooseAgent(endpoint, agentOption);
   const agent = chosen.agent as Pool;
   if (chosen.viaEnvProxy || !canFill(agent, endpoint)) return;
   watch(agent);
-  const options = requestOptions(endpoint);
-  const name = poolName(agent, options);
+  const { options, name } = poolOf(agent, endpoint);
   const now = performance.now();
-  const ready = (agent.freeSockets[name] ?? []).filter((socket) => outlivesConsent(socket as Socket, now)).length;
+  const free = agent.freeSockets[name] ?? [];
+  let ready = 0;
+  // Newest last: a busy pool is answered from its first few sockets, however many idle ones it keeps.
+  for (let i = free.length - 1; i >= 0 && ready < want.connections; i -= 1) {
+    if (staysReady(free[i] as Socket, now, horizonMs)) ready += 1;
+  }
   const busy = agent.sockets[name]?.length ?? 0;
   const pending = handshaking.get(agent)?.get(name) ?? 0;
-  const pooled = busy + (agent.freeSockets[name]?.length ?? 0);
+  const pooled = busy + free.length;
   let missing = Math.min(want.connections - ready - busy - pending, agent.maxSockets - pooled);
   while (missing > 0 && inFlight < MAX_PRECONNECTS_IN_FLIGHT && agent.totalSocketCount < agent.maxTotalSockets) {
     missing -= 1;
@@ -141,6 +153,20 @@ function canFill(agent: Pool, endpoint: Endpoint): boolean {
   );
 }
 
+// Request options and pool name per endpoint and agent, computed once: fill runs on every login start.
+const pools = new WeakMap<Endpoint, WeakMap<http.Agent, { options: http.RequestOptions; name: string }>>();
+
+function poolOf(agent: http.Agent, endpoint: Endpoint): { options: http.RequestOptions; name: string } {
+  let byAgent = pools.get(endpoint);
+  if (!byAgent) pools.set(endpoint, (byAgent = new WeakMap()));
+  let pool = byAgent.get(agent);
+  if (!pool) {
+    const options = requestOptions(endpoint);
+    byAgent.set(agent, (pool = { options, name: poolName(agent, options) }));
+  }
+  return pool;
+}
+
 // The options lib/http sends, so the socket lands in the pool the requests look in (same name, same TLS servername).
 function requestOptions(endpoint: Endpoint): http.RequestOptions & { servername: string } {
   const hostname = endpoint.hostname.replace(/^\[|\]$/g, '');
@@ -153,11 +179,14 @@ function requestOptions(endpoint: Endpoint): http.RequestOptions & { servername:
   };
 }
 
-function outlivesConsent(socket: Socket, now: number): boolean {
+function staysReady(socket: Socket, now: number, horizonMs: number): boolean {
   const since = idleSince.get(socket);
   if (since === undefined || socket.destroyed) return false;
+  const idle = now - since;
   // No idle timeout: the socket lives until the server closes it, which the pool notices.
-  return !socket.timeout || socket.timeout - (now - since) >= CONSENT_HORIZON_MS;
+  if (!socket.timeout) return true;
+  const left = socket.timeout - idle;
+  return left >= horizonMs || (idle < ROTATION_WINDOW_MS && left >= ROTATION_WINDOW_MS);
 }
 
 function watch(agent: http.Agent): void {

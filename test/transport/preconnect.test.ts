@@ -2,9 +2,9 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import * as http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL, type MiAccountRequestContext } from '../../lib';
-import { FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
+import { chooseAgent, FREE_SOCKET_TIMEOUT_MS, MAX_SOCKETS, poolName } from '../../lib/agents';
 import { parseEndpoint } from '../../lib/http';
-import { CONSENT_HORIZON_MS, MAX_PRECONNECTS_IN_FLIGHT, preconnect } from '../../lib/preconnect';
+import { CONSENT_HORIZON_MS, MAX_PRECONNECTS_IN_FLIGHT, preconnect, ROTATION_WINDOW_MS } from '../../lib/preconnect';
 import { UserAgent } from '../helpers/browserless';
 import { startHarness, type Harness } from '../helpers/mi';
 import { loopbackSockets } from './loopback-sockets';
@@ -240,6 +240,92 @@ describe('pre-connect when the authorization redirect is issued', () => {
       else process.env.NO_PROXY = saved.NO_PROXY;
       await proxy.close();
     }
+  });
+});
+
+describe('connections under steady traffic', () => {
+  let h: Harness | undefined;
+  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  afterEach(async () => {
+    await h?.close();
+    await relay?.close();
+    h = relay = undefined;
+  });
+
+  /** The harness with token and Open API calls through a relay, which counts the strategy's connections only. */
+  const start = async (agent: http.Agent | undefined, latencyMs = 0) => {
+    h = await startHarness({ scope: ALL_SCOPES }, { latencyMs });
+    relay = await startRelay(h.emulator.port);
+    const { MiAccountClient } = await import('../../lib');
+    const client = new MiAccountClient({
+      clientID: h.app.strategy.client.clientID,
+      clientSecret: 'test-app-secret-Zq8x',
+      tokenURL: `${relay.url}/oauth2/token`,
+      openApiURL: relay.url,
+      agent,
+    });
+    Object.assign(h.app.strategy, { client });
+    return { app: h.app, relay, emulator: h.emulator };
+  };
+
+  /** One whole login (start, authorize, callback, profile page) in a fresh browser. */
+  const login = async (url: string) => {
+    const { final } = await new UserAgent().follow(`${url}/auth/mi`);
+    expect(final.status).toBe(200);
+  };
+
+  it('back-to-back logins reuse the connections in rotation, though the server keeps them less than a consent', async () => {
+    const agent = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
+    const { app, relay, emulator } = await start(agent);
+    try {
+      await login(app.url);
+      expect(relay.connections).toBe(3);
+      // The emulator announces `Keep-Alive: timeout=5`: a used socket has 4 s to live, under CONSENT_HORIZON_MS.
+      const timeouts = Object.values(agent.freeSockets).flatMap((list) => (list ?? []).map((s) => s.timeout));
+      expect(Math.min(...(timeouts as number[]))).toBeLessThan(CONSENT_HORIZON_MS);
+      // Each login starts within ROTATION_WINDOW_MS of the last call: the pool is in use, nothing is pre-connected.
+      for (let i = 0; i < 20; i += 1) await login(app.url);
+      expect(relay.connections).toBe(3);
+      expect(emulator.stats.requests['/user/phoneAndEmail']).toBe(21);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('pre-connects again once the pool has been idle longer than the rotation window', async () => {
+    const agent = new http.Agent({ keepAlive: true, timeout: FREE_SOCKET_TIMEOUT_MS });
+    const { app, relay } = await start(agent);
+    try {
+      await login(app.url);
+      await sleep(ROTATION_WINDOW_MS + 100);
+      // The used sockets now close before a 10 s consent ends: the next login start opens fresh ones for them.
+      const outliving = Object.values(agent.freeSockets)
+        .flat()
+        .filter((socket) => socket!.timeout! >= CONSENT_HORIZON_MS + ROTATION_WINDOW_MS).length;
+      expect(outliving).toBeLessThan(3);
+      await new UserAgent().get(`${app.url}/auth/mi`);
+      await until(() => relay.connections === 3 + (3 - outliving));
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it(`keeps a burst's connections idle for the next (up to ${MAX_SOCKETS}): none is closed and reopened`, async () => {
+    // Calls take 100 ms, so 48 concurrent logins hold many more than the 32 idle sockets the pool used to keep.
+    const { app, relay } = await start(undefined, 100);
+    const burst = () => Promise.all(Array.from({ length: 48 }, () => login(app.url)));
+    await burst();
+    const opened = relay.connections;
+    expect(opened).toBeGreaterThan(32);
+    // The library's own agent for the relay's origin: every connection it opened is still there, idle.
+    const endpoint = parseEndpoint(relay.url)!;
+    const { agent } = chooseAgent(endpoint, undefined);
+    const name = poolName(agent, { hostname: endpoint.hostname, port: endpoint.port, protocol: endpoint.protocol });
+    expect(agent.freeSockets[name]?.length).toBe(opened);
+    await burst();
+    // The second burst reuses them all; it opens only what it overlaps beyond the first, and closes nothing.
+    expect(agent.freeSockets[name]?.length).toBe(relay.connections);
+    expect(relay.connections - opened).toBeLessThan(opened / 2);
   });
 });
 
