@@ -58,7 +58,7 @@ export class EmulatorStore {
   private readonly codes = new Map<string, StoredCode>();
   private readonly accessTokens = new Map<string, AccessGrant>();
   private readonly refreshTokens = new Map<string, StoredRefresh>();
-  private readonly nonces = new Map<string, Map<string, number>>();
+  private readonly nonces = new Map<string, { seen: Map<string, number>; sweepAt: number }>();
   private issued = 0;
 
   constructor(
@@ -143,15 +143,18 @@ export class EmulatorStore {
 
   /** Records a nonce for a token; false when it was seen before (a replay). */
   claimNonce(accessToken: string, nonce: string, minutes: number): boolean {
-    let seen = this.nonces.get(accessToken);
-    if (!seen) {
-      seen = new Map();
-      this.nonces.set(accessToken, seen);
+    let nonces = this.nonces.get(accessToken);
+    if (!nonces) {
+      nonces = { seen: new Map(), sweepAt: SWEEP_EVERY };
+      this.nonces.set(accessToken, nonces);
     }
+    const { seen } = nonces;
     if (seen.has(nonce)) return false;
-    if (seen.size >= SWEEP_EVERY) {
+    if (seen.size >= nonces.sweepAt) {
       const oldest = Math.floor(this.now() / 60000) - NONCE_WINDOW_MINUTES;
       for (const [value, at] of seen) if (at < oldest) seen.delete(value);
+      // The next sweep waits for SWEEP_EVERY more nonces: a token in heavy use must not sweep on every call.
+      nonces.sweepAt = seen.size + SWEEP_EVERY;
     }
     seen.set(nonce, minutes);
     return true;

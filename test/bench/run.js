@@ -13,6 +13,7 @@ const OAuth2Strategy = require('passport-oauth2');
 const lib = require('../../dist');
 const { readTokenResponse, readOpenApiResponse } = require('../../dist/response');
 const { buildProfile } = require('../../dist/profile');
+const { XiaomiStyleStrategy } = require('./wan/xiaomi-style-strategy');
 
 const CLIENT_ID = '2882303761517383915';
 const CLIENT_SECRET = 'bench-secret-value';
@@ -30,6 +31,8 @@ const ALL_PROFILE_SCOPES = ['profile', 'openid', 'phone', 'email'];
 const quick = process.argv.includes('--quick');
 // --tracing: only the overhead of the diagnostics channels (no subscriber vs one), not the whole table.
 const tracingOnly = process.argv.includes('--tracing');
+// --client-cost: only the CPU per Open API call of the library, bare node:http and undici.
+const clientCostOnly = process.argv.includes('--client-cost');
 
 // With two or more cores, the emulator (standing in for the remote Mi Account) gets core 1 and the bench core 0,
 // so the extra Open API calls are not billed to the app as lost CPU. Without taskset, both share the machine.
@@ -107,6 +110,50 @@ async function startApp(kind, port, emulator, extra = {}) {
   let strategy;
   if (kind === 'baseline') {
     strategy = new OAuth2Strategy({ ...common, state: true, skipUserProfile: true, scope: '1' }, keepToken);
+  } else if (kind === 'bare-calls') {
+    // The floor of doing our work: passport-oauth2's token call, then /user/profile ∥ /user/phoneAndEmail signed by
+    // hand over bare node:http with the library's agent settings. What any client making these calls pays.
+    const openApi = new URL(emulator.openApiURL);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
+    const openApiCall = (path, params) =>
+      new Promise((resolve, reject) => {
+        const query = { clientId: CLIENT_ID, token: params.access_token };
+        const nonce = lib.createNonce();
+        const mac = lib.signMac({ macKey: params.mac_key, nonce, method: 'GET', host: openApi.hostname, path, query });
+        const headers = {
+          accept: 'application/json',
+          authorization: `MAC access_token="${params.access_token}", nonce="${nonce}", mac="${encodeURIComponent(mac)}"`,
+        };
+        const options = {
+          hostname: openApi.hostname,
+          port: openApi.port,
+          path: `${path}?${new URLSearchParams(query)}`,
+        };
+        http
+          .get({ ...options, headers, agent }, (res) => {
+            const chunks = [];
+            res.on('data', (chunk) => chunks.push(chunk));
+            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')).data));
+          })
+          .on('error', reject);
+      });
+    strategy = new OAuth2Strategy(
+      { ...common, state: true, skipUserProfile: true, scope: ['1', '3', '4', '6'], scopeSeparator: ' ' },
+      (accessToken, refreshToken, params, _profile, done) =>
+        Promise.all([openApiCall('/user/profile', params), openApiCall('/user/phoneAndEmail', params)]).then(
+          ([profile, contact]) => done(null, { id: params.openId, nick: profile.miliaoNick, email: contact.email }),
+          done,
+        ),
+    );
+  } else if (kind === 'xiaomi-style') {
+    // Our three calls written the passport-xiaomi way (node-oauth, one after another): the same work, another client.
+    strategy = new XiaomiStyleStrategy(
+      { ...common, openApiURL: emulator.openApiURL, state: true, skipUserProfile: true, scope: ['1', '3', '4', '6'] },
+      (accessToken, refreshToken, params, _profile, done) =>
+        strategy
+          .fetchProfile(params)
+          .then((profile) => done(null, { id: profile.id, nick: profile.displayName, email: profile.email }), done),
+    );
   } else if (kind === 'token-only') {
     // MiAccountStrategy doing exactly the baseline's work (token request, no profile): the library's own overhead.
     strategy = new lib.MiAccountStrategy({ ...common, scope: ['profile'], skipUserProfile: true }, keepToken);
@@ -164,7 +211,7 @@ async function startApp(kind, port, emulator, extra = {}) {
 
 // The driver plays the browser with node:http; `agent: false` on emulator hops keeps its connections countable.
 // No socket cap: at concurrency 1024 the app must see 1024 browsers, not the driver's own queue.
-const driverAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+const driverAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity });
 function get(url, headers = {}, agent = driverAgent) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers, agent }, (res) => {
@@ -177,7 +224,7 @@ function get(url, headers = {}, agent = driverAgent) {
 
 /** One full login: start redirect, authorize (auto-approved), callback, profile page. Returns callback-leg ms. */
 // Authorize hops of the throughput runs: kept alive, so 1024 browsers do not open 1024 connections per round.
-const authorizeAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+const authorizeAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity });
 async function login(appUrl, hopAgent = false) {
   const start = await get(`${appUrl}/auth/start`);
   const cookie = (start.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
@@ -282,9 +329,133 @@ async function throughput() {
       const ours = await measure('ours', {});
       const baseline = await measure('baseline', { standardTokenResponse: true });
       const tokenOnly = concurrency === 8 ? await measure('token-only', {}) : undefined;
-      results.push({ concurrency, ours, baseline, tokenOnly, ratio: ours.perSecond / baseline.perSecond });
+      const sameCalls = concurrency === 8 ? await measure('xiaomi-style', {}) : undefined;
+      const bareCalls = concurrency === 8 ? await measure('bare-calls', { standardTokenResponse: true }) : undefined;
+      results.push({
+        concurrency,
+        ours,
+        baseline,
+        tokenOnly,
+        sameCalls,
+        bareCalls,
+        ratio: ours.perSecond / baseline.perSecond,
+      });
     }
     rows.push(results.sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)]);
+  }
+  return rows;
+}
+
+/**
+ * The HTTP client's share of a login: CPU per signed GET /user/profile against the emulator, at concurrency 1 and 8,
+ * through MiAccountClient#call, through bare node:http with the same keep-alive agent settings, and through undici's
+ * Pool (the alternative #16 asks about). Rounds alternate the three; the median round counts.
+ */
+async function httpClientCost() {
+  const { Pool } = require('undici');
+  const port = await freePort();
+  const emulator = await startEmulator(port);
+  const redirectURI = `http://127.0.0.1:${port}/auth/callback`;
+  const client = new lib.MiAccountClient({
+    clientID: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    tokenURL: emulator.tokenURL,
+    openApiURL: emulator.openApiURL,
+    redirectURI,
+  });
+  const authorize = new URL(emulator.authorizationURL);
+  for (const [name, value] of Object.entries({
+    client_id: CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: redirectURI,
+    scope: '1 3 4 6',
+    state: 'bench',
+  }))
+    authorize.searchParams.set(name, value);
+  const { headers } = await get(authorize.toString());
+  const tokens = await client.exchangeCode(new URL(headers.location).searchParams.get('code'));
+  const credentials = { accessToken: tokens.accessToken, macKey: tokens.macKey };
+  const openApi = new URL(emulator.openApiURL);
+  const query = { clientId: CLIENT_ID, token: tokens.accessToken };
+  const search = `/user/profile?${new URLSearchParams(query)}`;
+  // Each bare client signs like the library does, so only the transport differs.
+  const signedHeaders = () => {
+    const nonce = lib.createNonce();
+    const mac = lib.signMac({
+      macKey: tokens.macKey,
+      nonce,
+      method: 'GET',
+      host: openApi.hostname,
+      path: '/user/profile',
+      query,
+    });
+    return {
+      accept: 'application/json',
+      authorization: `MAC access_token="${tokens.accessToken}", nonce="${nonce}", mac="${encodeURIComponent(mac)}"`,
+    };
+  };
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: 256,
+    maxFreeSockets: 256,
+    scheduling: 'lifo',
+    timeout: 30000,
+  });
+  const pool = new Pool(openApi.origin, { connections: 256, keepAliveTimeout: 30000 });
+  const clients = {
+    library: () => client.call('/user/profile', credentials),
+    'node:http': () =>
+      new Promise((resolve, reject) => {
+        const options = {
+          hostname: openApi.hostname,
+          port: openApi.port,
+          path: search,
+          headers: signedHeaders(),
+          agent,
+        };
+        http
+          .get(options, (res) => {
+            const chunks = [];
+            res.on('data', (chunk) => chunks.push(chunk));
+            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          })
+          .on('error', reject);
+      }),
+    undici: async () => {
+      const { body } = await pool.request({ path: search, method: 'GET', headers: signedHeaders() });
+      return JSON.parse(await body.text());
+    },
+  };
+  const calls = quick ? 1000 : 4000;
+  const measure = async (call, concurrency) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < calls) {
+        next += 1;
+        const answer = await call();
+        if (answer.miliaoNick === undefined && answer.result !== 'ok') throw new Error('the Open API call failed');
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker)); // warm-up
+    next = 0;
+    const cpu0 = process.cpuUsage();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const cpu = process.cpuUsage(cpu0);
+    return (cpu.user + cpu.system) / calls;
+  };
+  const rows = [];
+  try {
+    for (const concurrency of [1, 8]) {
+      const rounds = Object.fromEntries(Object.keys(clients).map((name) => [name, []]));
+      for (let round = 0; round < (quick ? 1 : 3); round += 1) {
+        for (const [name, call] of Object.entries(clients)) rounds[name].push(await measure(call, concurrency));
+      }
+      rows.push({ concurrency, ...Object.fromEntries(Object.entries(rounds).map(([name, v]) => [name, median(v)])) });
+    }
+  } finally {
+    agent.destroy();
+    await pool.close();
+    await emulator.close();
   }
   return rows;
 }
@@ -452,6 +623,15 @@ async function main() {
   const cpu = os.cpus();
   const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`;
   process.stderr.write(`bench: ${machine}${quick ? ' (quick)' : ''}\n`);
+  if (clientCostOnly) {
+    process.stderr.write('bench: HTTP client cost per call only…\n');
+    for (const row of await httpClientCost()) {
+      const cells = ['library', 'node:http', 'undici'].map((name) => `${name} ${fmt(row[name], 0)} µs`);
+      process.stdout.write(`concurrency ${row.concurrency}: ${cells.join(' · ')}\n`);
+    }
+    driverAgent.destroy();
+    return;
+  }
   if (tracingOnly) {
     process.stderr.write('bench: tracing overhead only…\n');
     const rows = tracingRows(await tracingOverhead());
@@ -468,6 +648,8 @@ async function main() {
   const conns = await connectionReuse();
   process.stderr.write('bench: throughput…\n');
   const tput = await throughput();
+  process.stderr.write('bench: HTTP client cost per call…\n');
+  const clientCost = await httpClientCost();
   process.stderr.write('bench: memory…\n');
   const mem = await memory();
   const micro = microbench();
@@ -482,7 +664,7 @@ async function main() {
     '| measure | passport-mi-account | comparison | target |',
     '|---|---|---|---|',
     `| callback leg, all profile scopes, emulator latency 50 ms (median of ${quick ? 10 : 30}) | ${fmt(trips.ours)} ms = ${fmt(trips.ours / 50, 2)} × 50 ms | sequential calls: ${fmt(trips.sequential)} ms = ${fmt(trips.sequential / 50, 2)} × 50 ms | ≤ 2.3 × |`,
-    `| TCP connections opened to the emulator by 100 logins | ${conns.ours} | passport-oauth2 token call: ${conns.baseline} | ≤ 2 per host |`,
+    `| TCP connections opened to the emulator by 100 back-to-back logins (token and Open API share its one host here) | ${conns.ours} (the token call's 1 + the 2 parallel Open API calls') | passport-oauth2 token call: ${conns.baseline} | ≤ 2 per host |`,
     ...tput.map(
       (row) =>
         `| full logins/s, concurrency ${row.concurrency} (median of ${quick ? 1 : 3} alternating rounds) | ${fmt(row.ours.perSecond, 0)}/s (token + profile ∥ phone/email) | passport-oauth2, token only: ${fmt(row.baseline.perSecond, 0)}/s → ratio ${fmt(row.ours.perSecond / row.baseline.perSecond, 2)} | ≥ 0.9 |`,
@@ -492,6 +674,12 @@ async function main() {
         `| concurrency ${row.concurrency}: callback leg p99 · heap per in-flight login (app + driver) | ${fmt(row.ours.p99)} ms · ${fmt(row.ours.bytesPerInFlight / 1024)} KB | passport-oauth2: ${fmt(row.baseline.p99)} ms · ${fmt(row.baseline.bytesPerInFlight / 1024)} KB | |`,
     ),
     `| same work as the baseline (MiAccountStrategy, token only), concurrency 8 | ${fmt(tput[1].tokenOnly.perSecond, 0)}/s, ${fmt(tput[1].tokenOnly.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | passport-oauth2: ${fmt(tput[1].baseline.perSecond, 0)}/s → ratio ${fmt(tput[1].tokenOnly.perSecond / tput[1].baseline.perSecond, 2)} | |`,
+    `| the same three calls, floor: passport-oauth2 + /user/profile ∥ /user/phoneAndEmail over bare node:http, concurrency 8 | ${fmt(tput[1].ours.perSecond, 0)}/s, ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | bare calls: ${fmt(tput[1].bareCalls.perSecond, 0)}/s, ${fmt(tput[1].bareCalls.cpuMicrosPerLogin / 1000, 2)} ms → ratio ${fmt(tput[1].ours.perSecond / tput[1].bareCalls.perSecond, 2)} | |`,
+    `| the same three calls written the passport-xiaomi way (node-oauth, sequential), concurrency 8 | ${fmt(tput[1].ours.perSecond, 0)}/s, ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | passport-xiaomi style: ${fmt(tput[1].sameCalls.perSecond, 0)}/s, ${fmt(tput[1].sameCalls.cpuMicrosPerLogin / 1000, 2)} ms → ratio ${fmt(tput[1].ours.perSecond / tput[1].sameCalls.perSecond, 2)} | |`,
+    ...clientCost.map(
+      (row) =>
+        `| CPU per signed Open API call (GET /user/profile), concurrency ${row.concurrency}: MiAccountClient#call | ${fmt(row.library, 0)} µs | bare node:http: ${fmt(row['node:http'], 0)} µs · undici Pool: ${fmt(row.undici, 0)} µs | |`,
+    ),
     `| app + driver process CPU per login, concurrency 8 | ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms | passport-oauth2: ${fmt(tput[1].baseline.cpuMicrosPerLogin / 1000, 2)} ms | |`,
     `| heap after 20,000 logins vs after 1,000 | ${mb(mem.after20k)} vs ${mb(mem.after1k)}: growth ${mb(growth)} | | < 10 MB |`,
     `| validateRedirectUri (list cached) / compiled matcher / list parsed each call | ${fmt(micro.validateCached / 1000, 2)} µs / ${fmt(micro.validateCompiled / 1000, 2)} µs / ${fmt(micro.validateFresh / 1000, 2)} µs | | |`,

@@ -54,4 +54,19 @@ describe('EmulatorStore', () => {
     expect(store.claimNonce('t1', '1:1', 1)).toBe(false);
     expect(store.claimNonce('t2', '1:1', 1)).toBe(true);
   });
+
+  it('sweeps the nonces of a token in heavy use once per 1000 new ones, not on every call', () => {
+    // The clock is read only to sweep: counting its reads counts the sweeps (each walks every nonce of the token).
+    let sweeps = 0;
+    const counted = new EmulatorStore(() => (sweeps += 1) && now, 1000, 60);
+    for (let i = 0; i < 5000; i += 1) expect(counted.claimNonce('t1', `${i}:1`, 1)).toBe(true);
+    // All 5000 are within the time window, so none is forgotten: sweeps at 1000, 2000, 3000 and 4000 nonces.
+    expect(sweeps).toBe(4);
+    expect(counted.claimNonce('t1', '17:1', 1)).toBe(false);
+    // Once the window has passed, the next sweep forgets them all.
+    now = 10 * 60_000;
+    for (let i = 5000; i < 6000; i += 1) counted.claimNonce('t1', `${i}:10`, 10);
+    expect(sweeps).toBe(5);
+    expect(counted.claimNonce('t1', '17:1', 1)).toBe(true);
+  });
 });
