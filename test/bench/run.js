@@ -114,7 +114,13 @@ async function startApp(kind, port, emulator, extra = {}) {
     // The floor of doing our work: passport-oauth2's token call, then /user/profile ∥ /user/phoneAndEmail signed by
     // hand over bare node:http with the library's agent settings. What any client making these calls pays.
     const openApi = new URL(emulator.openApiURL);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo' });
+    const agent = new http.Agent({
+      keepAlive: true,
+      maxSockets: 256,
+      maxFreeSockets: 256,
+      scheduling: 'lifo',
+      timeout: 30000,
+    });
     const openApiCall = (path, params) =>
       new Promise((resolve, reject) => {
         const query = { clientId: CLIENT_ID, token: params.access_token };
@@ -210,8 +216,11 @@ async function startApp(kind, port, emulator, extra = {}) {
 }
 
 // The driver plays the browser with node:http; `agent: false` on emulator hops keeps its connections countable.
-// No socket cap: at concurrency 1024 the app must see 1024 browsers, not the driver's own queue.
-const driverAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity });
+// No socket cap: at concurrency 1024 the app must see 1024 browsers, not the driver's own queue. With a `timeout`,
+// Node honours the servers' `Keep-Alive: timeout=5` hint: an app idle while the others take their turn closes its
+// connections after 5 s, and a driver reusing one just then would see ECONNRESET.
+const DRIVER_AGENT = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity, timeout: 30000 };
+const driverAgent = new http.Agent(DRIVER_AGENT);
 function get(url, headers = {}, agent = driverAgent) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers, agent }, (res) => {
@@ -224,7 +233,7 @@ function get(url, headers = {}, agent = driverAgent) {
 
 /** One full login: start redirect, authorize (auto-approved), callback, profile page. Returns callback-leg ms. */
 // Authorize hops of the throughput runs: kept alive, so 1024 browsers do not open 1024 connections per round.
-const authorizeAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity });
+const authorizeAgent = new http.Agent(DRIVER_AGENT);
 async function login(appUrl, hopAgent = false) {
   const start = await get(`${appUrl}/auth/start`);
   const cookie = (start.headers['set-cookie'] || []).map((c) => c.split(';')[0]).join('; ');
