@@ -28,6 +28,18 @@ const USERS = [
   },
 ];
 const ALL_PROFILE_SCOPES = ['profile', 'openid', 'phone', 'email'];
+// The library's keep-alive settings (lib/agents), for the bare clients compared with it.
+const LIBRARY_AGENT = { keepAlive: true, maxSockets: 256, maxFreeSockets: 256, scheduling: 'lifo', timeout: 30000 };
+
+/** The headers of a signed Open API GET, made as the library makes them, for the bare clients. */
+function signedHeaders({ accessToken, macKey, host, path, query }) {
+  const nonce = lib.createNonce();
+  const mac = lib.signMac({ macKey, nonce, method: 'GET', host, path, query });
+  return {
+    accept: 'application/json',
+    authorization: `MAC access_token="${accessToken}", nonce="${nonce}", mac="${encodeURIComponent(mac)}"`,
+  };
+}
 const quick = process.argv.includes('--quick');
 // --tracing: only the overhead of the diagnostics channels (no subscriber vs one), not the whole table.
 const tracingOnly = process.argv.includes('--tracing');
@@ -114,22 +126,12 @@ async function startApp(kind, port, emulator, extra = {}) {
     // The floor of doing our work: passport-oauth2's token call, then /user/profile ∥ /user/phoneAndEmail signed by
     // hand over bare node:http with the library's agent settings. What any client making these calls pays.
     const openApi = new URL(emulator.openApiURL);
-    const agent = new http.Agent({
-      keepAlive: true,
-      maxSockets: 256,
-      maxFreeSockets: 256,
-      scheduling: 'lifo',
-      timeout: 30000,
-    });
+    const agent = new http.Agent(LIBRARY_AGENT);
     const openApiCall = (path, params) =>
       new Promise((resolve, reject) => {
         const query = { clientId: CLIENT_ID, token: params.access_token };
-        const nonce = lib.createNonce();
-        const mac = lib.signMac({ macKey: params.mac_key, nonce, method: 'GET', host: openApi.hostname, path, query });
-        const headers = {
-          accept: 'application/json',
-          authorization: `MAC access_token="${params.access_token}", nonce="${nonce}", mac="${encodeURIComponent(mac)}"`,
-        };
+        const host = openApi.hostname;
+        const headers = signedHeaders({ accessToken: params.access_token, macKey: params.mac_key, host, path, query });
         const options = {
           hostname: openApi.hostname,
           port: openApi.port,
@@ -430,28 +432,8 @@ async function httpClientCost() {
   const query = { clientId: CLIENT_ID, token: tokens.accessToken };
   const search = `/user/profile?${new URLSearchParams(query)}`;
   // Each bare client signs like the library does, so only the transport differs.
-  const signedHeaders = () => {
-    const nonce = lib.createNonce();
-    const mac = lib.signMac({
-      macKey: tokens.macKey,
-      nonce,
-      method: 'GET',
-      host: openApi.hostname,
-      path: '/user/profile',
-      query,
-    });
-    return {
-      accept: 'application/json',
-      authorization: `MAC access_token="${tokens.accessToken}", nonce="${nonce}", mac="${encodeURIComponent(mac)}"`,
-    };
-  };
-  const agent = new http.Agent({
-    keepAlive: true,
-    maxSockets: 256,
-    maxFreeSockets: 256,
-    scheduling: 'lifo',
-    timeout: 30000,
-  });
+  const signed = () => signedHeaders({ ...credentials, host: openApi.hostname, path: '/user/profile', query });
+  const agent = new http.Agent(LIBRARY_AGENT);
   const pool = new Pool(openApi.origin, { connections: 256, keepAliveTimeout: 30000 });
   const clients = {
     library: () => client.call('/user/profile', credentials),
@@ -461,7 +443,7 @@ async function httpClientCost() {
           hostname: openApi.hostname,
           port: openApi.port,
           path: search,
-          headers: signedHeaders(),
+          headers: signed(),
           agent,
         };
         http
@@ -473,7 +455,7 @@ async function httpClientCost() {
           .on('error', reject);
       }),
     undici: async () => {
-      const { body } = await pool.request({ path: search, method: 'GET', headers: signedHeaders() });
+      const { body } = await pool.request({ path: search, method: 'GET', headers: signed() });
       return JSON.parse(await body.text());
     },
   };
