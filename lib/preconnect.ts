@@ -95,8 +95,9 @@ export function preconnectProfile(client: PreconnectClient): void {
 /**
  * Opens (and TLS-handshakes) up to `connections` sockets per origin into the agent's free pool, counting as already
  * there the idle sockets that stay open past `horizonMs` or are in rotation ({@link ROTATION_WINDOW_MS}), the busy
- * ones and the handshakes in progress. Skips agents it cannot fill (environment proxies, agent-base proxy agents, agents without keep-alive or of
- * the other protocol). Never throws; a failed connection is only published on the request tracing channel.
+ * ones and the handshakes in progress. Skips agents it cannot fill (environment proxies, agent-base proxy agents,
+ * agents without keep-alive or of the other protocol). Never throws; a failed connection is only published on the
+ * request tracing channel.
  */
 export function preconnect(
   wants: ReadonlyArray<Want | { endpoint: undefined; connections: number }>,
@@ -128,7 +129,7 @@ function fill(want: Want, agentOption: http.Agent | undefined, horizonMs: number
   const now = performance.now();
   const free = agent.freeSockets[name] ?? [];
   let ready = 0;
-  // Newest last: a busy pool is answered from its first few sockets, however many idle ones it keeps.
+  // Newest last: counting stops once enough are ready, however many idle sockets the pool keeps.
   for (let i = free.length - 1; i >= 0 && ready < want.connections; i -= 1) {
     if (staysReady(free[i] as Socket, now, horizonMs)) ready += 1;
   }
