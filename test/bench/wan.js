@@ -12,7 +12,7 @@ const { parseArgs } = require('node:util');
 const { login, closeDriver } = require('./wan/driver');
 const { ACCOUNT_HOST, OPEN_API_HOST } = require('./wan/hosts');
 const { EMULATOR_OPTIONS, KINDS, LABELS } = require('./wan/strategies');
-const { inRtt, spread } = require('./wan/summary');
+const { inRtt, medians, spread } = require('./wan/summary');
 const { createTestCertificate } = require('./wan/test-cert');
 
 const CLIENT_ID = '2882303761517383915';
@@ -119,6 +119,22 @@ function appEnvironment(caFile) {
   return { ...env, NODE_EXTRA_CA_CERTS: caFile };
 }
 
+/** Collects the app's CPU per measured callback; `first(n)` resolves with the first n once they have arrived. */
+function callbackCpu(child) {
+  const values = [];
+  let waiting;
+  child.on('message', (message) => {
+    if (typeof message.callbackCpuMs !== 'number') return;
+    values.push(message.callbackCpuMs);
+    if (waiting && values.length >= waiting.n) waiting.resolve(values.slice(0, waiting.n));
+  });
+  return {
+    // The report leaves the app as its response does, so it may arrive just after the driver's last login.
+    first: (n) =>
+      values.length >= n ? Promise.resolve(values.slice(0, n)) : new Promise((resolve) => (waiting = { n, resolve })),
+  };
+}
+
 /** One run: a fresh app process, one cold login, then `warm` warm ones. */
 async function runOnce(kind, remote, port, caFile) {
   await remote.reset(kind);
@@ -132,6 +148,7 @@ async function runOnce(kind, remote, port, caFile) {
     prime: remote.urls[kind].primeUrls,
   };
   const { child } = await forkWithReady('app-process.js', settings, appEnvironment(caFile));
+  const cpu = callbackCpu(child);
   try {
     const appUrl = `http://127.0.0.1:${port}`;
     for (let primed = 0; prime && primed < primeLogins; primed += 8) {
@@ -141,7 +158,8 @@ async function runOnce(kind, remote, port, caFile) {
     const coldConnections = await remote.connections(kind);
     const warmLegs = [];
     for (let i = 0; i < warm; i += 1) warmLegs.push(await login(appUrl, consentMs));
-    return { cold, warm: warmLegs, coldConnections, connections: await remote.connections(kind) };
+    const [coldCpu, ...warmCpu] = await cpu.first(warm + 1);
+    return { cold, warm: warmLegs, coldCpu, warmCpu, coldConnections, connections: await remote.connections(kind) };
   } finally {
     closeDriver();
     if (child.connected) child.send('close');
@@ -153,8 +171,8 @@ function table(results, machine, seconds) {
   const lines = [
     `Machine: ${machine}. \`npm run bench:wan\`: RTT ${rtts.join(' and ')} ms, TLS ${tlsVersions.map((v) => v.slice(4)).join(' and ')}; rounds: ${rounds}, each a fresh app process with 1 cold login${prime ? ` (its code primed by ${primeLogins === 1 ? 'a login' : `${primeLogins} logins`} through other ports)` : ''} then ${warm} warm; ${consentMs} ms on the consent page; took ${Math.round(seconds)} s. Legs: median × RTT (min–max), then the median in ms.`,
     '',
-    '| RTT, TLS | strategy | cold callback leg | warm callback leg | connections opened, cold login (account + open API host) | target (#16) |',
-    '|---|---|---|---|---|---|',
+    '| RTT, TLS | strategy | cold callback leg | warm callback leg | app CPU per callback, cold / warm (median) | connections opened, cold login (account + open API host) | target (#16) |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const { rttMs, tlsVersion, kind, runs } of results) {
     const cold = runs.map((r) => r.cold);
@@ -162,13 +180,17 @@ function table(results, machine, seconds) {
     const count = (c) => `${c.account} + ${c.open}`;
     const distinct = (pick) => [...new Set(runs.map((r) => count(pick(r))))].join(', ');
     const conns = `${distinct((r) => r.coldConnections)}; all ${warm + 1} logins: ${distinct((r) => r.connections)}`;
+    const cpu = medians(
+      runs.map((r) => r.coldCpu),
+      runs.flatMap((r) => r.warmCpu),
+    );
     const verdict = (values) => (spread(values).median / rttMs <= TARGET_RTT ? 'met' : 'missed');
     const target =
       kind === 'ours'
         ? `cold ≤ ${TARGET_RTT} × (${verdict(cold)}), warm ≤ ${TARGET_RTT} × (${verdict(warmLegs)})`
         : 'comparison';
     lines.push(
-      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${LABELS[kind]} | ${inRtt(cold, rttMs)} | ${inRtt(warmLegs, rttMs)} | ${conns} | ${target} |`,
+      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${LABELS[kind]} | ${inRtt(cold, rttMs)} | ${inRtt(warmLegs, rttMs)} | ${cpu} | ${conns} | ${target} |`,
     );
   }
   return lines.join('\n');

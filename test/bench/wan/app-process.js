@@ -1,6 +1,6 @@
 // The app under test, alone in a fresh process per run so that its first login is cold: no pooled connection, no
-// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC and exits on 'close'. With `prime`,
-// /prime/* logs in through other ports of the same Mi hosts.
+// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC, then sends the CPU of each measured
+// callback, and exits on 'close'. With `prime`, /prime/* logs in through other ports of the same Mi hosts.
 'use strict';
 const express = require('express');
 const session = require('express-session');
@@ -14,6 +14,15 @@ passport.serializeUser((user, done) => done(null, user));
 passport.deserializeUser((user, done) => done(null, user));
 
 const app = express();
+// Reports the process CPU each measured callback used (arrival to response), so the bench can tell CPU from network.
+app.use('/auth/callback', (_req, res, next) => {
+  const cpu0 = process.cpuUsage();
+  res.on('finish', () => {
+    const { user, system } = process.cpuUsage(cpu0);
+    process.send({ callbackCpuMs: (user + system) / 1000 });
+  });
+  next();
+});
 app.use(session({ secret: 'wan-bench', resave: false, saveUninitialized: false }));
 app.use(passport.initialize());
 app.use(passport.session());

@@ -16,4 +16,9 @@ function inRtt(values, rttMs) {
   return `${x(median)} × (${x(min)}–${x(max)}), ${median.toFixed(0)} ms`;
 }
 
-module.exports = { spread, inRtt };
+/** "13.1 / 6.2 ms": the medians of two lists of milliseconds. */
+function medians(first, second) {
+  return `${spread(first).median.toFixed(1)} / ${spread(second).median.toFixed(1)} ms`;
+}
+
+module.exports = { spread, inRtt, medians };
