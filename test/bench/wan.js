@@ -119,19 +119,22 @@ function appEnvironment(caFile) {
   return { ...env, NODE_EXTRA_CA_CERTS: caFile };
 }
 
-/** Collects the app's CPU per measured callback; `first(n)` resolves with the first n once they have arrived. */
-function callbackCpu(child) {
+/** Collects the app's busy time per measured callback; `first(n)` resolves with the first n once they have arrived. */
+function callbackBusy(child) {
   const values = [];
   let waiting;
   child.on('message', (message) => {
-    if (typeof message.callbackCpuMs !== 'number') return;
-    values.push(message.callbackCpuMs);
+    if (typeof message.callbackBusyMs !== 'number') return;
+    values.push(message.callbackBusyMs);
     if (waiting && values.length >= waiting.n) waiting.resolve(values.slice(0, waiting.n));
   });
+  child.once('exit', (code) => waiting?.reject(new Error(`the app exited (${code}) after ${values.length} callbacks`)));
   return {
     // The report leaves the app as its response does, so it may arrive just after the driver's last login.
     first: (n) =>
-      values.length >= n ? Promise.resolve(values.slice(0, n)) : new Promise((resolve) => (waiting = { n, resolve })),
+      values.length >= n
+        ? Promise.resolve(values.slice(0, n))
+        : new Promise((resolve, reject) => (waiting = { n, resolve, reject })),
   };
 }
 
@@ -148,7 +151,7 @@ async function runOnce(kind, remote, port, caFile) {
     prime: remote.urls[kind].primeUrls,
   };
   const { child } = await forkWithReady('app-process.js', settings, appEnvironment(caFile));
-  const cpu = callbackCpu(child);
+  const busy = callbackBusy(child);
   try {
     const appUrl = `http://127.0.0.1:${port}`;
     for (let primed = 0; prime && primed < primeLogins; primed += 8) {
@@ -158,8 +161,8 @@ async function runOnce(kind, remote, port, caFile) {
     const coldConnections = await remote.connections(kind);
     const warmLegs = [];
     for (let i = 0; i < warm; i += 1) warmLegs.push(await login(appUrl, consentMs));
-    const [coldCpu, ...warmCpu] = await cpu.first(warm + 1);
-    return { cold, warm: warmLegs, coldCpu, warmCpu, coldConnections, connections: await remote.connections(kind) };
+    const [coldBusy, ...warmBusy] = await busy.first(warm + 1);
+    return { cold, warm: warmLegs, coldBusy, warmBusy, coldConnections, connections: await remote.connections(kind) };
   } finally {
     closeDriver();
     if (child.connected) child.send('close');
@@ -171,7 +174,7 @@ function table(results, machine, seconds) {
   const lines = [
     `Machine: ${machine}. \`npm run bench:wan\`: RTT ${rtts.join(' and ')} ms, TLS ${tlsVersions.map((v) => v.slice(4)).join(' and ')}; rounds: ${rounds}, each a fresh app process with 1 cold login${prime ? ` (its code primed by ${primeLogins === 1 ? 'a login' : `${primeLogins} logins`} through other ports)` : ''} then ${warm} warm; ${consentMs} ms on the consent page; took ${Math.round(seconds)} s. Legs: median × RTT (min–max), then the median in ms.`,
     '',
-    '| RTT, TLS | strategy | cold callback leg | warm callback leg | app CPU per callback, cold / warm (median) | connections opened, cold login (account + open API host) | target (#16) |',
+    '| RTT, TLS | strategy | cold callback leg | warm callback leg | app busy per callback, cold / warm (median) | connections opened, cold login (account + open API host) | target (#16) |',
     '|---|---|---|---|---|---|---|',
   ];
   for (const { rttMs, tlsVersion, kind, runs } of results) {
@@ -180,9 +183,9 @@ function table(results, machine, seconds) {
     const count = (c) => `${c.account} + ${c.open}`;
     const distinct = (pick) => [...new Set(runs.map((r) => count(pick(r))))].join(', ');
     const conns = `${distinct((r) => r.coldConnections)}; all ${warm + 1} logins: ${distinct((r) => r.connections)}`;
-    const cpu = medians(
-      runs.map((r) => r.coldCpu),
-      runs.flatMap((r) => r.warmCpu),
+    const busy = medians(
+      runs.map((r) => r.coldBusy),
+      runs.flatMap((r) => r.warmBusy),
     );
     const verdict = (values) => (spread(values).median / rttMs <= TARGET_RTT ? 'met' : 'missed');
     const target =
@@ -190,7 +193,7 @@ function table(results, machine, seconds) {
         ? `cold ≤ ${TARGET_RTT} × (${verdict(cold)}), warm ≤ ${TARGET_RTT} × (${verdict(warmLegs)})`
         : 'comparison';
     lines.push(
-      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${LABELS[kind]} | ${inRtt(cold, rttMs)} | ${inRtt(warmLegs, rttMs)} | ${cpu} | ${conns} | ${target} |`,
+      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${LABELS[kind]} | ${inRtt(cold, rttMs)} | ${inRtt(warmLegs, rttMs)} | ${busy} | ${conns} | ${target} |`,
     );
   }
   return lines.join('\n');

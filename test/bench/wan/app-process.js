@@ -1,6 +1,6 @@
 // The app under test, alone in a fresh process per run so that its first login is cold: no pooled connection, no
-// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC, then sends the CPU of each measured
-// callback, and exits on 'close'. With `prime`, /prime/* logs in through other ports of the same Mi hosts.
+// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC, then sends the busy time of each
+// measured callback, and exits on 'close'. With `prime`, /prime/* logs in through other ports of the same Mi hosts.
 'use strict';
 const express = require('express');
 const session = require('express-session');
@@ -14,13 +14,11 @@ passport.serializeUser((user, done) => done(null, user));
 passport.deserializeUser((user, done) => done(null, user));
 
 const app = express();
-// Reports the process CPU each measured callback used (arrival to response), so the bench can tell CPU from network.
+// Reports how long the event loop was busy in each measured callback (arrival to response), so the bench can tell the
+// app's own time from the network's. process.cpuUsage() would add V8's background compiler and GC threads.
 app.use('/auth/callback', (_req, res, next) => {
-  const cpu0 = process.cpuUsage();
-  res.on('finish', () => {
-    const { user, system } = process.cpuUsage(cpu0);
-    process.send({ callbackCpuMs: (user + system) / 1000 });
-  });
+  const before = performance.eventLoopUtilization();
+  res.on('finish', () => process.send({ callbackBusyMs: performance.eventLoopUtilization(before).active }));
   next();
 });
 app.use(session({ secret: 'wan-bench', resave: false, saveUninitialized: false }));
