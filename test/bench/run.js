@@ -120,31 +120,22 @@ async function startApp(kind, port, emulator, extra = {}) {
   const keepToken = (accessToken, refreshToken, params, _profile, done) =>
     done(null, { accessToken: accessToken.slice(0, 4) });
   let strategy;
+  let cleanup = () => undefined;
   if (kind === 'baseline') {
     strategy = new OAuth2Strategy({ ...common, state: true, skipUserProfile: true, scope: '1' }, keepToken);
-  } else if (kind === 'bare-calls') {
+  } else if (kind === 'bare-calls' || kind === 'undici-calls') {
     // The floor of doing our work: passport-oauth2's token call, then /user/profile ∥ /user/phoneAndEmail signed by
-    // hand over bare node:http with the library's agent settings. What any client making these calls pays.
+    // hand over bare node:http with the library's agent settings, or over undici's Pool (the cheaper client per call).
+    // What any client making these calls pays.
     const openApi = new URL(emulator.openApiURL);
-    const agent = new http.Agent(LIBRARY_AGENT);
-    const openApiCall = (path, params) =>
-      new Promise((resolve, reject) => {
-        const query = { clientId: CLIENT_ID, token: params.access_token };
-        const host = openApi.hostname;
-        const headers = signedHeaders({ accessToken: params.access_token, macKey: params.mac_key, host, path, query });
-        const options = {
-          hostname: openApi.hostname,
-          port: openApi.port,
-          path: `${path}?${new URLSearchParams(query)}`,
-        };
-        http
-          .get({ ...options, headers, agent }, (res) => {
-            const chunks = [];
-            res.on('data', (chunk) => chunks.push(chunk));
-            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')).data));
-          })
-          .on('error', reject);
-      });
+    const send = kind === 'undici-calls' ? undiciGet(openApi.origin) : nodeHttpGet(openApi);
+    cleanup = send.close;
+    const openApiCall = (path, params) => {
+      const query = { clientId: CLIENT_ID, token: params.access_token };
+      const host = openApi.hostname;
+      const headers = signedHeaders({ accessToken: params.access_token, macKey: params.mac_key, host, path, query });
+      return send(`${path}?${new URLSearchParams(query)}`, headers).then((answer) => answer.data);
+    };
     strategy = new OAuth2Strategy(
       { ...common, state: true, skipUserProfile: true, scope: ['1', '3', '4', '6'], scopeSeparator: ' ' },
       (accessToken, refreshToken, params, _profile, done) =>
@@ -209,12 +200,44 @@ async function startApp(kind, port, emulator, extra = {}) {
   });
   return {
     server,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await new Promise((resolve) => {
         server.closeAllConnections();
         server.close(resolve);
-      }),
+      });
+      await cleanup();
+    },
   };
+}
+
+/** A signed GET over bare node:http with the library's agent settings; resolves the parsed JSON body. */
+function nodeHttpGet(origin) {
+  const agent = new http.Agent(LIBRARY_AGENT);
+  const send = (search, headers) =>
+    new Promise((resolve, reject) => {
+      const options = { hostname: origin.hostname, port: origin.port, path: search, headers, agent };
+      http
+        .get(options, (res) => {
+          const chunks = [];
+          res.on('data', (chunk) => chunks.push(chunk));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+        })
+        .on('error', reject);
+    });
+  send.close = () => agent.destroy();
+  return send;
+}
+
+/** The same GET over undici's Pool (as many connections and the same idle time as the library's agent). */
+function undiciGet(origin) {
+  const { Pool } = require('undici');
+  const pool = new Pool(origin, { connections: LIBRARY_AGENT.maxSockets, keepAliveTimeout: LIBRARY_AGENT.timeout });
+  const send = async (search, headers) => {
+    const { body } = await pool.request({ path: search, method: 'GET', headers });
+    return JSON.parse(await body.text());
+  };
+  send.close = () => pool.close();
+  return send;
 }
 
 // The driver plays the browser with node:http; `agent: false` on emulator hops keeps its connections countable.
@@ -324,12 +347,18 @@ async function connectionReuse() {
 }
 
 // The kinds beside ours and the baseline, measured at concurrency 8 only: the same work done other ways.
-const COMPARISONS = { 'token-only': 'tokenOnly', 'xiaomi-style': 'sameCalls', 'bare-calls': 'bareCalls' };
+const COMPARISONS = {
+  'token-only': 'tokenOnly',
+  'xiaomi-style': 'sameCalls',
+  'bare-calls': 'bareCalls',
+  'undici-calls': 'undiciCalls',
+};
 
 /** An emulator and the app of `kind`, started side by side with the others of a throughput step. */
 async function startSetup(kind) {
   const port = await freePort();
-  const standard = kind === 'baseline' || kind === 'bare-calls'; // passport-oauth2 reads only RFC 6749 answers
+  // passport-oauth2 reads only RFC 6749 answers
+  const standard = kind === 'baseline' || kind === 'bare-calls' || kind === 'undici-calls';
   const emulator = await startEmulator(port, standard ? { standardTokenResponse: true } : {});
   const app = await startApp(kind, port, emulator);
   return {
@@ -405,7 +434,6 @@ async function throughput() {
  * Pool (the alternative #16 asks about). Rounds alternate the three; the median round counts.
  */
 async function httpClientCost() {
-  const { Pool } = require('undici');
   const port = await freePort();
   const emulator = await startEmulator(port);
   const redirectURI = `http://127.0.0.1:${port}/auth/callback`;
@@ -433,31 +461,12 @@ async function httpClientCost() {
   const search = `/user/profile?${new URLSearchParams(query)}`;
   // Each bare client signs like the library does, so only the transport differs.
   const signed = () => signedHeaders({ ...credentials, host: openApi.hostname, path: '/user/profile', query });
-  const agent = new http.Agent(LIBRARY_AGENT);
-  const pool = new Pool(openApi.origin, { connections: 256, keepAliveTimeout: 30000 });
+  const viaNodeHttp = nodeHttpGet(openApi);
+  const viaUndici = undiciGet(openApi.origin);
   const clients = {
     library: () => client.call('/user/profile', credentials),
-    'node:http': () =>
-      new Promise((resolve, reject) => {
-        const options = {
-          hostname: openApi.hostname,
-          port: openApi.port,
-          path: search,
-          headers: signed(),
-          agent,
-        };
-        http
-          .get(options, (res) => {
-            const chunks = [];
-            res.on('data', (chunk) => chunks.push(chunk));
-            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-          })
-          .on('error', reject);
-      }),
-    undici: async () => {
-      const { body } = await pool.request({ path: search, method: 'GET', headers: signed() });
-      return JSON.parse(await body.text());
-    },
+    'node:http': () => viaNodeHttp(search, signed()),
+    undici: () => viaUndici(search, signed()),
   };
   const calls = quick ? 1000 : 4000;
   const measure = async (call, concurrency) => {
@@ -486,8 +495,8 @@ async function httpClientCost() {
       rows.push({ concurrency, ...Object.fromEntries(Object.entries(rounds).map(([name, v]) => [name, median(v)])) });
     }
   } finally {
-    agent.destroy();
-    await pool.close();
+    viaNodeHttp.close();
+    await viaUndici.close();
     await emulator.close();
   }
   return rows;
@@ -708,6 +717,7 @@ async function main() {
     ),
     `| same work as the baseline (MiAccountStrategy, token only), concurrency 8 | ${fmt(tput[1].tokenOnly.perSecond, 0)}/s, ${fmt(tput[1].tokenOnly.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | passport-oauth2: ${fmt(tput[1].baseline.perSecond, 0)}/s → ratio ${fmt(tput[1].tokenOnly.toBaseline, 2)} | |`,
     `| the same three calls, floor: passport-oauth2 + /user/profile ∥ /user/phoneAndEmail over bare node:http, concurrency 8 | ${fmt(tput[1].ours.perSecond, 0)}/s, ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | bare calls: ${fmt(tput[1].bareCalls.perSecond, 0)}/s, ${fmt(tput[1].bareCalls.cpuMicrosPerLogin / 1000, 2)} ms → ratio ${fmt(tput[1].bareCalls.ratio, 2)}; the floor itself against passport-oauth2: ${fmt(tput[1].bareCalls.toBaseline, 2)} | |`,
+    `| the same three calls, floor over undici: passport-oauth2 + /user/profile ∥ /user/phoneAndEmail over undici's Pool, concurrency 8 | ${fmt(tput[1].ours.perSecond, 0)}/s, ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | undici calls: ${fmt(tput[1].undiciCalls.perSecond, 0)}/s, ${fmt(tput[1].undiciCalls.cpuMicrosPerLogin / 1000, 2)} ms → ratio ${fmt(tput[1].undiciCalls.ratio, 2)}; this floor against passport-oauth2: ${fmt(tput[1].undiciCalls.toBaseline, 2)} | |`,
     `| the same three calls written the passport-xiaomi way (node-oauth, sequential), concurrency 8 | ${fmt(tput[1].ours.perSecond, 0)}/s, ${fmt(tput[1].ours.cpuMicrosPerLogin / 1000, 2)} ms CPU per login | passport-xiaomi style: ${fmt(tput[1].sameCalls.perSecond, 0)}/s, ${fmt(tput[1].sameCalls.cpuMicrosPerLogin / 1000, 2)} ms → ratio ${fmt(tput[1].sameCalls.ratio, 2)} | |`,
     ...clientCost.map(
       (row) =>
