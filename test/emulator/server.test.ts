@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { Agent, get } from 'node:http';
 import { startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
 import { CLIENT, getCode, PLAIN_CLIENT, start, USERS } from './helpers';
@@ -12,6 +13,23 @@ afterEach(async () => {
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
   if (!condition()) throw new Error('condition not met within 1 s');
+}
+
+/**
+ * Counts the live timers of exactly `ms` milliseconds: the emulator's latency wait, and not the process-wide timers
+ * of fetch's connection pool, which other test files of the same worker may start or stop at any moment.
+ */
+function liveTimersOf(ms: number): { count: () => number; stop: () => void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (type === 'Timeout' && (resource as { _idleTimeout?: unknown })._idleTimeout === ms) live.add(id);
+    },
+    destroy(id) {
+      live.delete(id);
+    },
+  }).enable();
+  return { count: () => live.size, stop: () => hook.disable() };
 }
 
 /** The error message of a fetch that failed, or 'answered'. */
@@ -121,17 +139,22 @@ describe('close()', () => {
   });
 
   it('ends a request waiting for its latency promptly, leaving no timer behind', async () => {
-    const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-    const running = await start({ latencyMs: 60_000 });
-    emulator = running;
-    const before = timers();
-    const pending = settle(fetch(`${running.url}/user/profile`));
-    await waitFor(() => running.stats.requests['/user/profile'] === 1 && timers() > before);
-    const started = performance.now();
-    await running.close();
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(await pending).toBe('fetch failed');
-    expect(timers()).toBe(before);
+    const latencyTimers = liveTimersOf(60_000);
+    try {
+      const running = await start({ latencyMs: 60_000 });
+      emulator = running;
+      const pending = settle(fetch(`${running.url}/user/profile`));
+      await waitFor(() => running.stats.requests['/user/profile'] === 1 && latencyTimers.count() === 1);
+      const started = performance.now();
+      await running.close();
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(await pending).toBe('fetch failed');
+      // A cleared timer's destroy hook runs on a later tick; a leaked 60 s timer never goes.
+      await waitFor(() => latencyTimers.count() === 0);
+      expect(latencyTimers.count()).toBe(0);
+    } finally {
+      latencyTimers.stop();
+    }
   });
 
   it('closes idle keep-alive connections and stops listening; a second close() is harmless', async () => {
