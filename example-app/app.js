@@ -300,8 +300,7 @@ function createApp(config) {
   app.use('/api', (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const view = describeError(err, production);
-    if (err instanceof MiAccountError) logger.error(`[example-app] ${err.message}`);
-    else if (view.status >= 500) logger.error('[example-app] unexpected error', err);
+    logError(err, view);
     res.status(view.status).json({
       error: view.status >= 500 ? 'server_error' : 'invalid_request',
       // A MiAccountError message is safe to show (never a secret); anything else gets the generic summary.
@@ -320,13 +319,19 @@ function createApp(config) {
     // In production a callback URL built from an unregistered Host is the client's fault: no details of the setup.
     if (production && err instanceof MiAccountError && err.step === 'redirect uri') return badRequest(res);
     const view = describeError(err, production);
-    if (err instanceof MiAccountError)
-      logger.error(`[example-app] ${err.message}`); // safe: never holds a secret
-    else if (view.status >= 500) logger.error('[example-app] unexpected error', err);
+    logError(err, view);
     res.status(view.status).send(views.errorPage(pageContext(req, res), view));
   });
 
   return app;
+
+  /** Server-side failures only: a visitor's bad request (4xx) is answered, not logged. */
+  function logError(err, view) {
+    if (view.status < 500) return;
+    if (err instanceof MiAccountError)
+      logger.error(`[example-app] ${err.message}`); // safe: never holds a secret
+    else logger.error('[example-app] unexpected error', err);
+  }
 
   function requireLogin(req, res, next) {
     if (req.isAuthenticated()) return next();
@@ -406,14 +411,25 @@ function absoluteCallbackURL(req, callbackURL) {
 const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const IPV6_LITERAL = /^\[[0-9a-f:.]+\]$/i;
 
-/** A single `host[:port]`: a DNS name, IPv4 or [IPv6] literal, and a port from 1 to 65535. */
+/**
+ * A single `host[:port]`: a DNS name, IPv4 or [IPv6] literal, and a port from 1 to 65535, that a URL keeps as written
+ * (the callback URL is built from it: `new URL` throws on `foo.1` and `999.1.1.1`, and turns `1.2.3` into 1.2.0.3).
+ */
 function isValidHost(value) {
   if (typeof value !== 'string' || value.length > 255) return false;
-  const match = /^(.+?)(?::(\d{1,5}))?$/.exec(value);
+  const match = /^(.+?)(?::([1-9]\d{0,4}))?$/.exec(value);
   if (!match) return false;
   const [, name, port] = match;
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
-  return HOST_NAME.test(name) || IPV6_LITERAL.test(name);
+  if (port !== undefined && Number(port) > 65535) return false;
+  return (HOST_NAME.test(name) || IPV6_LITERAL.test(name)) && urlKeepsHost(name);
+}
+
+function urlKeepsHost(name) {
+  try {
+    return new URL(`http://${name}`).hostname === name.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function badRequest(res) {
@@ -425,6 +441,19 @@ function badRequest(res) {
  * details of a setup error (registered redirect URIs, hints) stay in the server log.
  */
 function describeError(err, production = false) {
+  if (visitorCaused(err)) {
+    return {
+      status: err.status,
+      title: 'Signing in with Mi Account failed',
+      summary: 'The sign-in request was not valid or has expired. Go back to the home page and sign in again.',
+      miCode: err.code,
+      miName: err.errorName,
+      // A 4xx MiAccountError's message is meant for the visitor (http-errors `expose`), in production too.
+      hint: err.hint,
+      step: err.step,
+      detail: err.message,
+    };
+  }
   if (err instanceof MiAccountError && production && !UPSTREAM_STEPS.has(err.step)) {
     return {
       status: 500,
@@ -462,6 +491,11 @@ function describeError(err, production = false) {
     title: 'Something went wrong',
     summary: 'An unexpected error happened on our side. It has been logged; please try again.',
   };
+}
+
+/** A MiAccountError the visitor caused (a stale callback, a Host no URL can hold): status 4xx, nothing to log. */
+function visitorCaused(err) {
+  return err instanceof MiAccountError && Number.isInteger(err.status) && err.status >= 400 && err.status < 500;
 }
 
 module.exports = { createApp, DEFAULT_SCOPE };

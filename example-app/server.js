@@ -13,7 +13,9 @@ const GENERATE_SECRET = `node -e "console.log(require('node:crypto').randomBytes
 /**
  * Starts the example app: on `port` (0 = any free port), against the embedded emulator when MI_CLIENT_ID
  * and MI_EMULATOR_URL are unset, against a running emulator with MI_EMULATOR_URL, or against the real Mi
- * Account with MI_CLIENT_ID. Prints a banner through `log`.
+ * Account with MI_CLIENT_ID. Prints a banner through `log`. Until the app is ready every request gets a 503
+ * (Retry-After: 1). With NODE_ENV=production it refuses a weak SESSION_SECRET, and sessions in memory unless
+ * REDIS_URL or ALLOW_MEMORY_SESSIONS=1 is set, before opening the port.
  *
  * @example
  * const example = await startExample({ port: 0, host: '127.0.0.1', env: { SESSION_SECRET: 'x' } });
@@ -28,7 +30,14 @@ async function startExample({
   warn = console.warn,
   emulatorOptions = {},
 } = {}) {
-  const server = http.createServer();
+  // Production (NODE_ENV=production): HTTPS behind a TLS-terminating proxy, a real session secret, shared sessions.
+  // Checked before the port opens: a refused configuration never accepts a connection.
+  const production = text(env.NODE_ENV) === 'production';
+  if (production) assertProductionSettings(env);
+
+  let app;
+  // Every connection is answered from the first one: 503 until the app is ready, then the app.
+  const server = http.createServer((req, res) => (app ? app(req, res) : answerStarting(res)));
   const cleanups = [() => closeServer(server)];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -52,7 +61,9 @@ async function startExample({
 
     let sessionStore;
     let refreshLock;
-    let sessionsNote = 'in memory (set REDIS_URL to share logins between instances)';
+    let sessionsNote = production
+      ? 'in memory (ALLOW_MEMORY_SESSIONS=1): this process only, lost on restart; set REDIS_URL to keep them in Redis'
+      : 'in memory (set REDIS_URL to share logins between instances)';
     if (text(env.REDIS_URL)) {
       const { createRedisSessionStore } = require('./session-store');
       const redis = await createRedisSessionStore(text(env.REDIS_URL), { onError: warn });
@@ -62,10 +73,7 @@ async function startExample({
       sessionsNote = 'Redis (REDIS_URL): instances with the same SESSION_SECRET share logins';
     }
 
-    // Production (NODE_ENV=production): HTTPS behind a TLS-terminating proxy, and a real session secret.
-    const production = text(env.NODE_ENV) === 'production';
     let sessionSecret = text(env.SESSION_SECRET);
-    if (production) assertStrongSessionSecret(env.SESSION_SECRET);
     if (!sessionSecret) {
       sessionSecret = crypto.randomBytes(32).toString('base64url');
       warn(
@@ -77,7 +85,7 @@ async function startExample({
     // DEBUG=passport-mi-account: the library logs every call to Mi Account; the example adds a timing line per login.
     if (debugEnabled(env)) cleanups.push(printLoginTimings(log));
 
-    const app = createApp({
+    app = createApp({
       clientID: backend.clientID,
       clientSecret: backend.clientSecret,
       authorizationURL: backend.authorizationURL,
@@ -98,7 +106,6 @@ async function startExample({
       imageSources: backend.origin ? [backend.origin] : [],
       logger: { error: warn },
     });
-    server.on('request', app);
 
     log('');
     log(`passport-mi-account example app: ${url}`);
@@ -202,20 +209,42 @@ function falseFlag(value) {
   return /^(?:0|false|no)$/i.test(text(value) || '');
 }
 
-/** Refuses a missing or guessable SESSION_SECRET: it signs every session cookie. */
-function assertStrongSessionSecret(value) {
+/** Refuses to run in production on settings that are only fit for trying the app out; names every one to change. */
+function assertProductionSettings(env) {
+  const problems = [sessionSecretProblem(env.SESSION_SECRET), memorySessionsProblem(env)].filter(Boolean);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+/** A missing or guessable SESSION_SECRET: it signs every session cookie. */
+function sessionSecretProblem(value) {
   const secret = typeof value === 'string' ? value : '';
   const chars = Array.from(secret);
   let problem;
   if (secret.trim() === '') problem = 'it is not set';
   else if (chars.length < 32) problem = `it has ${chars.length} characters, fewer than 32`;
   else if (new Set(chars).size < 10 || repeatsAPattern(chars)) problem = 'it is too predictable';
-  if (problem) {
-    throw new Error(
-      `SESSION_SECRET must be a strong random value in production (NODE_ENV=production), and ${problem}. ` +
-        `Generate one with: ${GENERATE_SECRET}, and give every instance the same one`,
-    );
-  }
+  if (!problem) return undefined;
+  return (
+    `SESSION_SECRET must be a strong random value in production (NODE_ENV=production), and ${problem}. ` +
+    `Generate one with: ${GENERATE_SECRET}, and give every instance the same one.`
+  );
+}
+
+/** Sessions in process memory: every login started (even by a bot) holds memory for the cookie's 8 hours. */
+function memorySessionsProblem(env) {
+  if (text(env.REDIS_URL) || flag(env.ALLOW_MEMORY_SESSIONS)) return undefined;
+  return (
+    'REDIS_URL is not set, so sessions would be kept in this process’s memory (MemoryStore) in production ' +
+    '(NODE_ENV=production): every login started holds about 0.5 KB for 8 hours, and other instances cannot see it. ' +
+    'Set REDIS_URL (e.g. redis://127.0.0.1:6379) to keep sessions in Redis, ' +
+    'or ALLOW_MEMORY_SESSIONS=1 to keep them in memory anyway (one small instance).'
+  );
+}
+
+/** Before the app is ready: a plain 503 that says when to retry, on a connection that is then closed. */
+function answerStarting(res) {
+  res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', connection: 'close' });
+  res.end('Service Unavailable: starting, try again in a moment\n');
 }
 
 /** True when the value is one shorter piece repeated (`passwordpassword…`). */

@@ -1,9 +1,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
-import { getProxyForUrl } from 'proxy-from-env';
 import type { Endpoint } from './http';
+import { proxyFor, type EnvProxy } from './proxy-env';
+import { ForwardAgent, TunnelAgent } from './proxy-tunnel';
 
 /**
  * Idle keep-alive sockets close after this long, so a connection opened when a login starts survives a user's 5–30 s
@@ -31,32 +30,31 @@ const direct = { 'http:': new http.Agent(KEEP_ALIVE), 'https:': new https.Agent(
 const proxied = new Map<string, http.Agent>();
 const MAX_PROXY_AGENTS = 16;
 
-/** The agent a request goes through, and whether it goes through a proxy taken from the environment. */
+/** The agent a request goes through, and the proxy from the environment it goes through, if any. */
 export interface ChosenAgent {
   agent: http.Agent;
-  /** True when HTTPS_PROXY/HTTP_PROXY (or ALL_PROXY) applies to this endpoint and NO_PROXY does not exclude it. */
-  viaEnvProxy: boolean;
+  /** Set when `https_proxy`/`http_proxy`/`ALL_PROXY` applies to this endpoint and `NO_PROXY` does not exclude it. */
+  proxy?: EnvProxy;
 }
 
 /**
- * Picks the agent for a call to Mi Account: the caller's `agent` option when given; else a proxy agent when
- * `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (lower case too, as curl and npm read them) send this endpoint through a
- * proxy; else the library's keep-alive agent. The environment is read on every call, as curl does.
+ * Picks the agent for a call to Mi Account: the caller's `agent` option when given; else, when the environment names
+ * a proxy for this endpoint by curl's rules (lib/proxy-env), a tunnelling agent for https (CONNECT) or a forwarding
+ * agent for http (absolute-form requests); else the library's keep-alive agent. The environment is read on every
+ * call, as curl does. Throws lib/proxy-env's ProxyConfigurationError for a proxy variable it cannot use.
  */
 export function chooseAgent(endpoint: Endpoint, agent: http.Agent | undefined): ChosenAgent {
-  if (agent) return { agent, viaEnvProxy: false };
-  const proxy = getProxyForUrl(endpoint);
-  if (!proxy) return { agent: direct[endpoint.protocol], viaEnvProxy: false };
-  const key = `${endpoint.protocol} ${proxy}`;
+  if (agent) return { agent };
+  const proxy = proxyFor(endpoint);
+  if (!proxy) return { agent: direct[endpoint.protocol] };
+  const key = `${endpoint.protocol} ${proxy.key}`;
   let chosen = proxied.get(key);
   if (!chosen) {
-    // https targets tunnel through CONNECT; http targets send absolute-form requests to the proxy.
-    chosen =
-      endpoint.protocol === 'https:' ? new HttpsProxyAgent(proxy, KEEP_ALIVE) : new HttpProxyAgent(proxy, KEEP_ALIVE);
+    chosen = endpoint.protocol === 'https:' ? new TunnelAgent(proxy, KEEP_ALIVE) : new ForwardAgent(proxy, KEEP_ALIVE);
     if (proxied.size >= MAX_PROXY_AGENTS) proxied.clear();
     proxied.set(key, chosen);
   }
-  return { agent: chosen, viaEnvProxy: true };
+  return { agent: chosen, proxy };
 }
 
 /**

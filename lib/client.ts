@@ -98,7 +98,11 @@ export class MiAccountClient {
   /** Largest response body accepted, in bytes. */
   readonly maxResponseBytes: number;
   /** The `agent` option, when given. */
-  readonly agent: Agent | undefined;
+  get agent(): Agent | undefined {
+    return this.#agent;
+  }
+  // #private, as the App Secret: a proxy agent holds the proxy's credentials, which no rendering may show.
+  readonly #agent: Agent | undefined;
   readonly #clientSecret: string | undefined;
   #signing: boolean;
   // Set by the developer: no unsigned retry behind their back.
@@ -131,7 +135,18 @@ export class MiAccountClient {
     this.#signing = options.signRequests ?? true;
     this.#signingPinned = options.signRequests !== undefined;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.agent = options.agent;
+    this.#agent = options.agent;
+  }
+
+  /**
+   * A summary of the settings for logs and `JSON.stringify`: IDs, URLs and limits, never the App Secret or the agent.
+   *
+   * @example
+   * JSON.stringify(client) // '{"clientID":"2882303761517383915","tokenURL":"https://account.xiaomi.com/oauth2/token",…}'
+   */
+  toJSON(): Record<string, unknown> {
+    const { clientID, redirectURI, tokenURL, openApiURL, timeout, signRequests } = this;
+    return { clientID, redirectURI, tokenURL, openApiURL, timeout, signRequests };
   }
 
   /**

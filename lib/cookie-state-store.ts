@@ -48,6 +48,10 @@ export type CookieStateStoreCallback = (err: Error | null, state?: string) => vo
 export type CookieStateVerifyCallback = (err: Error | null, ok: boolean, info?: { message: string }) => void;
 
 const HOST_PREFIX = '__Host-';
+// What the signature is for, so that no other HMAC made with the same secret (another library's cookie) matches it.
+const PURPOSE = 'passport-mi-account oauth state v2';
+// `<state>.<expiry in ms>.<HMAC-SHA256, base64url>`: exactly three parts, each in the one form store() writes.
+const COOKIE_SHAPE = /^([\w-]{16,128})\.([1-9]\d{0,15})\.([\w-]{43})$/;
 
 /**
  * A passport-oauth2 state store for apps without sessions: the state is a random value that is also kept in a
@@ -55,15 +59,24 @@ const HOST_PREFIX = '__Host-';
  * both; the cookie is cleared on use and each state is accepted once (per instance, or across instances with
  * `usedStates`).
  *
+ * The signature covers the whole cookie value (state and expiry, byte for byte) and the store's identity (its cookie
+ * name as sent), so a cookie minted by another app or store that shares the secret under another cookie name, or one
+ * altered in any byte, is refused. Stores that share a secret and a cookie name accept each other's cookies: give each
+ * app its own secret (or cookie name).
+ *
+ * Replays: without `usedStates`, each instance remembers only the states it accepted itself, so a callback (its URL
+ * and cookie) replayed to another instance within `maxAgeMs` passes the state check there once. The authorization
+ * code inside is single-use at Mi Account, so such a replay signs nobody in, but an `?error=` callback replayed that
+ * way is believed. Give every instance the same `usedStates` (Redis…) to refuse a replay everywhere.
+ *
  * @example
  * new MiAccountStrategy({ ..., store: new CookieStateStore({ secret: process.env.STATE_SECRET }) }, verify);
  */
 export class CookieStateStore {
   /** The cookie's name as sent: `__Host-` + `cookieName` when the cookie is Secure. */
   readonly cookieName: string;
-  // keys[0] signs; every key verifies.
-  private readonly signingKey: Buffer;
-  private readonly keys: Buffer[];
+  // #private, so that no rendering of the store (util.inspect, JSON.stringify) shows a key; #keys[0] signs.
+  readonly #keys: readonly Buffer[];
   private readonly maxAgeMs: number;
   private readonly secure: boolean;
   private readonly path: string;
@@ -89,8 +102,7 @@ export class CookieStateStore {
         );
       }
     });
-    this.keys = secrets.map((secret: string) => Buffer.from(secret, 'utf8'));
-    this.signingKey = this.keys[0] as Buffer;
+    this.#keys = secrets.map((secret: string) => Buffer.from(secret, 'utf8'));
     const name = options.cookieName ?? 'mi_oauth_state';
     if (!/^[A-Za-z0-9_-]+$/.test(name))
       throw new TypeError('CookieStateStore cookieName may use letters, digits, _ and - only');
@@ -112,6 +124,16 @@ export class CookieStateStore {
     this.maxUsedStates = options.maxUsedStates ?? 100_000;
   }
 
+  /**
+   * A summary of the settings for logs and `JSON.stringify`, without the keys.
+   *
+   * @example
+   * JSON.stringify(store) // '{"cookieName":"__Host-mi_oauth_state","maxAgeMs":600000,"secure":true,"path":"/"}'
+   */
+  toJSON(): Record<string, unknown> {
+    return { cookieName: this.cookieName, maxAgeMs: this.maxAgeMs, secure: this.secure, path: this.path };
+  }
+
   /** How many used states this process remembers now (0 with a shared `usedStates` store). */
   get usedStateCount(): number {
     this.forgetExpired(Date.now(), true);
@@ -123,8 +145,8 @@ export class CookieStateStore {
     const res = req.res;
     if (!res) return callback(new Error('CookieStateStore needs Express (req.res) to set its cookie'));
     const state = randomBytes(24).toString('base64url');
-    const expires = Date.now() + this.maxAgeMs;
-    const value = `${state}.${expires}.${this.sign(this.signingKey, state, expires)}`;
+    const signed = `${state}.${Date.now() + this.maxAgeMs}`;
+    const value = `${signed}.${this.sign(this.#keys[0] as Buffer, signed)}`;
     res.append('Set-Cookie', this.cookie(value, Math.floor(this.maxAgeMs / 1000)));
     callback(null, state);
   }
@@ -139,10 +161,11 @@ export class CookieStateStore {
     if (cookie === undefined) return fail('the state cookie did not come back with the callback');
     if (others.length > 0)
       return fail('the state cookie came back more than once, so which one is genuine is ambiguous');
-    const [state, expiresText, signature] = cookie.split('.');
+    const [, state = '', expiresText = '', signature = ''] = COOKIE_SHAPE.exec(cookie) ?? [];
     const expires = Number(expiresText);
-    if (!state || !signature || !Number.isSafeInteger(expires)) return fail('the state cookie is malformed');
-    if (!this.keys.some((key) => safeEqual(signature, this.sign(key, state, expires))))
+    if (!state || !Number.isSafeInteger(expires)) return fail('the state cookie is malformed');
+    const signed = `${state}.${expiresText}`;
+    if (!this.#keys.some((key) => safeEqual(signature, this.sign(key, signed))))
       return fail('the state cookie signature does not verify');
     const now = Date.now();
     if (expires < now) return fail('the login took too long and the state expired');
@@ -160,8 +183,9 @@ export class CookieStateStore {
     );
   }
 
-  private sign(key: Buffer, state: string, expires: number): string {
-    return createHmac('sha256', key).update(`${state}.${expires}`).digest('base64url');
+  /** The signature of a cookie value (`state.expires`) for this store: its purpose and cookie name are signed too. */
+  private sign(key: Buffer, value: string): string {
+    return createHmac('sha256', key).update(`${PURPOSE}\n${this.cookieName}\n${value}`).digest('base64url');
   }
 
   private cookie(value: string, maxAgeSeconds: number): string {

@@ -1,5 +1,6 @@
 import createDebug from 'debug';
 import type { Channel } from 'node:diagnostics_channel';
+import { oneLine } from './protocol/one-line';
 import type { MiAccountLoginEvent, MiAccountRequestContext } from './trace';
 
 /** The `debug` namespace of this library: `DEBUG=passport-mi-account node app.js`. */
@@ -51,9 +52,12 @@ export function formatRequest(context: MiAccountRequestContext): string {
   const failure =
     error === undefined
       ? ''
-      : ` — ${error instanceof Error && /^MiAccount/.test(error.name) ? error.message : error instanceof Error ? error.name : 'failed'}`;
+      : ` — ${error instanceof Error && /^MiAccount/.test(error.name) ? oneLine(error.message, MAX_TEXT_LENGTH) : error instanceof Error ? error.name : 'failed'}`;
   return `${context.step} ${context.method} ${context.host}${context.endpoint}${retry} → ${outcome} in ${ms(context.durationMs)}${failure}`;
 }
+
+// Each entry is one log line: outside text it quotes (Mi's descriptions, a callback's) is made one line and clipped.
+const MAX_TEXT_LENGTH = 500;
 
 const MILESTONES: Record<MiAccountLoginEvent['event'], string> = {
   redirect: 'redirect to Mi Account',
@@ -67,13 +71,13 @@ const MILESTONES: Record<MiAccountLoginEvent['event'], string> = {
 /** `login #3 tokens obtained at 12.3 ms (scope 1 3, expires in 7776000 s)` */
 export function formatLogin(event: MiAccountLoginEvent): string {
   const details = [
-    event.redirectURI ? `redirect_uri ${event.redirectURI}` : '',
+    event.redirectURI ? `redirect_uri ${oneLine(event.redirectURI, MAX_TEXT_LENGTH)}` : '',
     event.scope ? `scope ${event.scope.join(' ')}` : '',
     event.expiresIn === undefined ? '' : `expires in ${event.expiresIn} s`,
     event.warnings ? `${event.warnings} warning(s)` : '',
     event.status === undefined ? '' : `status ${event.status}`,
     event.code === undefined ? '' : `code ${event.code}`,
-    event.reason ? event.reason : '',
+    event.reason ? oneLine(event.reason, MAX_TEXT_LENGTH) : '',
   ].filter(Boolean);
   return `login #${event.loginId} ${MILESTONES[event.event]} at ${ms(event.elapsedMs)}${details.length > 0 ? ` (${details.join(', ')})` : ''} [${event.strategy}]`;
 }

@@ -1,3 +1,5 @@
+import { redact } from './redact';
+
 /** One row of the Mi Account error table (protocol §8). */
 export interface MiErrorInfo {
   /** Xiaomi's constant name, e.g. `OA_INVALID_CODE`. */
@@ -387,122 +389,8 @@ function formatMessage(options: MiAccountErrorOptions, name: string | undefined,
   return `${STEP_TITLES[options.step]}${where}: ${detail || 'unknown error'}${described}`;
 }
 
-/**
- * Replaces every occurrence of the given secrets with `[redacted]`, in every form a server could echo them in:
- * as is; percent-encoded once or several times (`%2B`, `%252B`, either hex case), wholly or in part, with a space as
- * `+` or `%20`; JSON or JavaScript escaped (`\/`, `\u002f`, `\x2f`); as HTML character references (`&#47;`,
- * `&#x2f;`); as hex; and base64 or base64url at any byte offset (inside a `Basic` header, say), of the secret or of
- * its percent-encoded form. Secrets under 4 characters are ignored. Linear in the length of the text.
- *
- * @example
- * redact('GET /token?client_secret=s3cr%252Bt', ['s3cr+t']) // 'GET /token?client_secret=[redacted]'
- */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = String(text);
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < 4) continue;
-    out = out.replace(secretPattern(secret), '[redacted]');
-  }
-  return out;
-}
-
-// Escaping nests a few levels at most; bounded repeats keep each match attempt linear in the secret's length.
-const MAX_NESTING = 3;
-// A base64 run shorter than this is too likely to occur by chance in ordinary text.
-const MIN_BASE64_CORE = 8;
-
-// The client secret recurs in every error: its pattern (a few kilobytes of regex) is built once, not per error.
-const patterns = new Map<string, RegExp>();
-
-function secretPattern(secret: string): RegExp {
-  let pattern = patterns.get(secret);
-  if (!pattern) {
-    pattern = buildSecretPattern(secret);
-    if (patterns.size >= 16) patterns.clear();
-    patterns.set(secret, pattern);
-  }
-  return pattern;
-}
-
-function buildSecretPattern(secret: string): RegExp {
-  const alternatives = [[...secret].map(charPattern).join('')];
-  for (const form of new Set([secret, encodeURIComponent(secret)])) {
-    const bytes = new TextEncoder().encode(form);
-    alternatives.push(hexPattern(bytes));
-    for (const core of base64Cores(bytes)) {
-      alternatives.push(literal(core), literal(core.replace(/\+/g, '-').replace(/\//g, '_')));
-    }
-  }
-  return new RegExp([...new Set(alternatives)].join('|'), 'g');
-}
-
-// One character in any of its escaped forms; multi-byte characters percent-encode as their UTF-8 bytes.
-function charPattern(char: string): string {
-  const code = char.codePointAt(0) ?? 0;
-  const bytes = [...new TextEncoder().encode(char)];
-  const percent = bytes.map((byte) => `%(?:25){0,${MAX_NESTING}}${hexByte(byte)}`).join('');
-  const units = [...Array(char.length).keys()].map((i) => char.charCodeAt(i));
-  const slashes = `\\\\{0,${MAX_NESTING}}`;
-  const forms = [
-    `${slashes}${literal(char)}`,
-    percent,
-    units.map((unit) => `${slashes}\\\\u${hexDigits(unit, 4)}`).join(''),
-    `&#0{0,4}${code};?`,
-    `&#[xX]0{0,4}${hexDigits(code, 0)};?`,
-  ];
-  if (code < 0x100) forms.push(`${slashes}\\\\x${hexDigits(code, 2)}`);
-  if (char === ' ') forms.push('\\+', `%(?:25){0,${MAX_NESTING}}2[bB]`);
-  const entity = HTML_ENTITIES[char];
-  if (entity) forms.push(`&(?:amp;){0,${MAX_NESTING}}${entity}`);
-  return `(?:${forms.join('|')})`;
-}
-
-const HTML_ENTITIES: Record<string, string> = { '&': 'amp;', '<': 'lt;', '>': 'gt;', '"': 'quot;', "'": 'apos;' };
-
-function hexByte(byte: number): string {
-  return hexDigits(byte, 2);
-}
-
-// Hex digits of a number, zero-padded to `width`, each letter matching either case.
-function hexDigits(value: number, width: number): string {
-  return value
-    .toString(16)
-    .padStart(width, '0')
-    .replace(/[a-f]/g, (digit) => `[${digit}${digit.toUpperCase()}]`);
-}
-
-function hexPattern(bytes: Uint8Array): string {
-  return [...bytes].map(hexByte).join('');
-}
-
-/**
- * The base64 characters that depend on the secret's bytes alone, for each of the three offsets at which the secret
- * can start inside a longer base64 text (characters shared with the surrounding bytes are left out).
- */
-function base64Cores(bytes: Uint8Array): string[] {
-  const cores: string[] = [];
-  for (let offset = 0; offset < 3; offset++) {
-    const padded = new Uint8Array(offset + bytes.length);
-    padded.set(bytes, offset);
-    const encoded = toBase64(padded);
-    const first = Math.ceil((offset * 8) / 6);
-    const last = Math.floor(((offset + bytes.length) * 8) / 6);
-    const core = encoded.slice(first, last);
-    if (core.length >= MIN_BASE64_CORE) cores.push(core);
-  }
-  return cores;
-}
-
-// btoa works in browsers and Node alike; this module is also bundled for the browser.
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function literal(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
+// Redaction lives in lib/redact.ts (linear in the text); `redact` stays importable from here.
+export { redact };
 
 /** A copy of an error (code, message, nested cause) safe to attach as `cause`: secrets redacted, no request objects. Never throws. */
 export function sanitizeCause(err: unknown, secrets: ReadonlyArray<string | undefined>, depth = 0): Error {

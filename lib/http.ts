@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { chooseAgent, ChosenAgent, dropIdleSockets } from './agents';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError, MiAccountStep, sanitizeCause } from './errors';
+import { ProxyConfigurationError, type EnvProxy } from './proxy-env';
 
 /** A Mi Account URL parsed once, so that each request only appends its query. */
 export interface Endpoint {
@@ -90,22 +91,22 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
           endpoint,
           status: 504,
           reason: 'timeout',
-          hint: `timed out after ${timeoutMs} ms (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
+          hint: `timed out after ${timeoutMs} ms${through(chosen?.proxy)} (Mi Account did not answer in time; raise the \`timeout\` option or retry)`,
         }),
       );
       current?.destroy();
     }, timeoutMs);
-    let chosen: ChosenAgent;
+    let chosen: ChosenAgent | undefined;
     try {
       chosen = chooseAgent(target, request.agent);
     } catch (err) {
-      // A malformed HTTPS_PROXY/HTTP_PROXY: say which variable, never its value (it may hold proxy credentials).
+      // A proxy variable it cannot use: the message names the variable, never its value (it may hold a password).
       return finish(
         new MiAccountRequestError({
           step,
           endpoint,
           reason: 'configuration',
-          hint: `the proxy URL in the ${target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'} environment variable is not a valid URL`,
+          hint: err instanceof ProxyConfigurationError ? err.message : 'the proxy environment variables cannot be used',
           cause: sanitizeCause(err, request.secrets),
         }),
       );
@@ -113,12 +114,16 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const protocol = target.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    const path = query ? `${target.pathname}?${query}` : target.pathname;
+    // Through a proxy, an http request names its host in absolute form; https ones go through a CONNECT tunnel.
+    const forward = chosen.proxy !== undefined && target.protocol === 'http:';
+    if (forward && chosen.proxy?.authorization) headers['proxy-authorization'] = chosen.proxy.authorization;
     const options: http.RequestOptions = {
       method: request.method,
       protocol: target.protocol,
       hostname: target.hostname.replace(/^\[|\]$/g, ''),
       port: target.port || (target.protocol === 'https:' ? 443 : 80),
-      path: query ? `${target.pathname}?${query}` : target.pathname,
+      path: forward ? `http://${target.host}${path}` : path,
       headers,
       agent: chosen.agent,
     };
@@ -158,7 +163,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
           dropIdleSockets(chosen.agent, options);
           return send(2);
         }
-        finish(err instanceof MiAccountError ? err : networkError(request, err, chosen.viaEnvProxy));
+        finish(err instanceof MiAccountError ? err : networkError(request, err, chosen.proxy));
       });
       req.end(request.body);
     };
@@ -205,18 +210,20 @@ function readResponse(
   });
 }
 
-function networkError(request: HttpRequest, err: unknown, viaEnvProxy = false): MiAccountRequestError {
+function networkError(request: HttpRequest, err: unknown, proxy?: EnvProxy): MiAccountRequestError {
   const cause = sanitizeCause(err, request.secrets);
   const code = (cause as { code?: unknown }).code;
-  const via = viaEnvProxy
-    ? ' through the proxy set in the environment (HTTPS_PROXY/HTTP_PROXY; NO_PROXY excludes hosts)'
-    : '';
   return new MiAccountRequestError({
     step: request.step,
     endpoint: request.endpoint.pathname,
-    hint: `could not reach ${request.endpoint.host}${via}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
+    hint: `could not reach ${request.endpoint.host}${through(proxy)}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
     cause,
   });
+}
+
+/** Names the environment proxy a call went through (host and port, never its credentials), or nothing. */
+function through(proxy: EnvProxy | undefined): string {
+  return proxy ? ` through the proxy ${proxy.label} (from ${proxy.variable}; NO_PROXY excludes hosts)` : '';
 }
 
 function tooLarge(step: MiAccountStep, endpoint: string, maxBytes: number): MiAccountResponseError {

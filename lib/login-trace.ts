@@ -1,4 +1,5 @@
 import { MiAccountError } from './errors';
+import { oneLine } from './protocol/one-line';
 import type { MiAccountProfile } from './profile';
 import type { TokenSet } from './response';
 import { loginObserved, MiAccountLoginEvent, publishLogin } from './trace';
@@ -101,8 +102,9 @@ function errorDetails(err: unknown): Partial<MiAccountLoginEvent> {
   return { reason: `${name} from the app or a library`, errorName: name };
 }
 
+// A reason may quote outside text (a callback's error_description): one line, so a subscriber's log gets no forged line.
 function truncate(value: unknown): string | undefined {
-  return typeof value === 'string' ? value.slice(0, MAX_REASON_LENGTH) : undefined;
+  return typeof value === 'string' ? oneLine(value, MAX_REASON_LENGTH) : undefined;
 }
 
 function numeric(value: unknown): number | undefined {

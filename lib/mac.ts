@@ -82,22 +82,80 @@ export function macAuthorizationHeader(accessToken: string, nonce: string, mac: 
   return `MAC access_token="${encodeURIComponent(accessToken)}", nonce="${encodeURIComponent(nonce)}",mac="${encodeURIComponent(mac)}"`;
 }
 
+/** The longest `Authorization: MAC …` header read: a real one is a few hundred characters; a longer one is refused unread. */
+export const MAX_MAC_HEADER_LENGTH = 8192;
+
+/** What {@link parseMacAuthorizationHeader} read: the parameters, or what is wrong (never quoting the header). */
+export type MacAuthorization = { ok: true; fields: Record<string, string> } | { ok: false; problem: string };
+
 /**
- * Reads the `key="value"` pairs of a `MAC …` Authorization header; values are percent-decoded. Undefined for
- * another scheme, malformed percent-encoding, or a parameter given twice (RFC 7235 §2.1: each name occurs once).
+ * Reads the `name="value"` pairs of a `MAC …` Authorization header (values quoted or bare, percent-decoded) in one
+ * left-to-right pass. Undefined for another scheme; `{ ok: false, problem }` for a header over
+ * {@link MAX_MAC_HEADER_LENGTH}, an unclosed quote, text that is not a pair, malformed percent-encoding, or a
+ * parameter given twice (RFC 7235 §2.1: each name occurs once). The problem names a position, never a value.
+ *
+ * @example
+ * parseMacAuthorizationHeader('MAC access_token="t", nonce="1%3A2"') // { ok: true, fields: { access_token: 't', nonce: '1:2' } }
  */
-export function parseMacAuthorizationHeader(header: string | undefined): Record<string, string> | undefined {
-  if (typeof header !== 'string' || !/^MAC\s/i.test(header)) return undefined;
+export function parseMacAuthorizationHeader(header: string | undefined): MacAuthorization | undefined {
+  if (typeof header !== 'string' || !/^MAC[ \t]/i.test(header)) return undefined;
+  const malformed = (what: string): MacAuthorization => ({
+    ok: false,
+    problem: `the Authorization: MAC header ${what}`,
+  });
+  if (header.length > MAX_MAC_HEADER_LENGTH) return malformed(`is longer than ${MAX_MAC_HEADER_LENGTH} characters`);
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const match of header.slice(4).matchAll(/([A-Za-z_]+)\s*=\s*"([^"]*)"/g)) {
-    const name = match[1] as string;
-    // Two readers of `access_token="a", access_token="b"` could disagree on which token was signed.
-    if (name in fields) return undefined;
-    try {
-      fields[name] = decodeURIComponent(match[2] as string);
-    } catch {
-      return undefined;
+  let at = skip(header, 4, LIST_SPACE);
+  while (at < header.length) {
+    const nameEnd = skip(header, at, TOKEN);
+    if (nameEnd === at) return malformed(`has an unexpected character at position ${at + 1} (expected name="value")`);
+    const name = header.slice(at, nameEnd);
+    at = skip(header, nameEnd, SPACE);
+    if (header[at] !== '=') return malformed(`has a parameter without "=" at position ${at + 1}`);
+    const valueStart = skip(header, at + 1, SPACE);
+    let raw: string;
+    if (header[valueStart] === '"') {
+      // One indexOf per value: an unclosed quote costs a single scan, never one per later character.
+      const close = header.indexOf('"', valueStart + 1);
+      if (close === -1) return malformed(`has a quote opened at position ${valueStart + 1} and never closed`);
+      raw = header.slice(valueStart + 1, close);
+      at = close + 1;
+    } else {
+      at = skip(header, valueStart, BARE_VALUE);
+      if (at === valueStart) return malformed(`has a parameter without a value at position ${valueStart + 1}`);
+      raw = header.slice(valueStart, at);
     }
+    at = skip(header, at, SPACE);
+    if (at < header.length && header[at] !== ',') return malformed(`lacks a comma at position ${at + 1}`);
+    // Two readers of `access_token="a", access_token="b"` could disagree on which token was signed.
+    if (name in fields) return malformed(`gives the parameter at position ${nameEnd - name.length + 1} twice`);
+    const value = percentDecode(raw);
+    if (value === undefined)
+      return malformed(`has malformed percent-encoding in the value at position ${valueStart + 1}`);
+    fields[name] = value;
+    at = skip(header, at, LIST_SPACE);
   }
-  return fields;
+  return { ok: true, fields };
+}
+
+// RFC 7230 token characters (parameter names), and those of a bare value (a token68 may end in `=` and hold `/`).
+const TOKEN = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
+const BARE_VALUE = /[!#$%&'*+\-./:;<=>?@[\]^_`{|}~0-9A-Za-z]/;
+const SPACE = /[ \t]/;
+// Empty list elements are allowed (RFC 7230 §7): `MAC a="1", , b="2"`.
+const LIST_SPACE = /[ \t,]/;
+
+/** The first position at or after `at` whose character is not in `chars`. */
+function skip(text: string, at: number, chars: RegExp): number {
+  let end = at;
+  while (end < text.length && chars.test(text[end] as string)) end += 1;
+  return end;
+}
+
+function percentDecode(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }

@@ -17,6 +17,13 @@ export const PROFILE_HORIZON_MS = 2_000;
 export const ROTATION_WINDOW_MS = 1_000;
 /** A pre-connect still handshaking after this long, and not yet taken by a request, is abandoned. */
 export const PRECONNECT_TIMEOUT_MS = 10_000;
+/**
+ * After a pre-connect to a host fails, none is opened to it for this long, doubling with each failed round up to
+ * {@link PRECONNECT_BACKOFF_MAX_MS}; one that succeeds starts over. So a host that refuses or resets costs a few
+ * connections per window however many logins start.
+ */
+export const PRECONNECT_BACKOFF_MS = 1_000;
+export const PRECONNECT_BACKOFF_MAX_MS = 60_000;
 
 /** What a client offers for pre-connecting: its endpoints and its `agent` option. */
 export interface PreconnectClient {
@@ -42,6 +49,8 @@ type Pool = http.Agent & {
 let inFlight = 0;
 // Handshakes in progress per agent and pool name: they count as connections a login will find.
 const handshaking = new WeakMap<http.Agent, Map<string, number>>();
+// Per agent and pool name, failed rounds in a row and when pre-connecting may start again.
+const backoffs = new WeakMap<http.Agent, Map<string, { failures: number; until: number }>>();
 // When each pooled socket last became idle, recorded through the agent's 'free' event.
 const idleSince = new WeakMap<Socket, number>();
 const watched = new WeakSet<http.Agent>();
@@ -97,7 +106,7 @@ export function preconnectProfile(client: PreconnectClient): void {
  * there the idle sockets that stay open past `horizonMs` or are in rotation ({@link ROTATION_WINDOW_MS}), the busy
  * ones and the handshakes in progress. Skips agents it cannot fill (environment proxies, agent-base proxy agents,
  * agents without keep-alive or of the other protocol). Never throws; a failed connection is only published on the
- * request tracing channel.
+ * request tracing channel, and opens no other to its host for a while ({@link PRECONNECT_BACKOFF_MS}).
  */
 export function preconnect(
   wants: ReadonlyArray<Want | { endpoint: undefined; connections: number }>,
@@ -123,10 +132,11 @@ function fill(want: Want, agentOption: http.Agent | undefined, horizonMs: number
   const { endpoint } = want;
   const chosen = chooseAgent(endpoint, agentOption);
   const agent = chosen.agent as Pool;
-  if (chosen.viaEnvProxy || !canFill(agent, endpoint)) return;
+  if (chosen.proxy || !canFill(agent, endpoint)) return;
   watch(agent);
   const { options, name } = poolOf(agent, endpoint);
   const now = performance.now();
+  if (now < (backoffs.get(agent)?.get(name)?.until ?? 0)) return;
   const free = agent.freeSockets[name] ?? [];
   let ready = 0;
   // Newest last: counting stops once enough are ready, however many idle sockets the pool keeps.
@@ -233,8 +243,17 @@ function open(agent: Pool, endpoint: Endpoint, options: http.RequestOptions, nam
         clearTimeout(deadline);
         socket.off(connected, onConnect).off('error', onError).off('close', onClose);
         finish();
-        if (error) reject(error);
-        else resolve();
+        if (error) {
+          backOff(agent, name);
+          return reject(error);
+        }
+        backoffs.get(agent)?.delete(name);
+        // A host that completes the handshake, then resets the idle connection at once, is failing all the same.
+        const openedAt = performance.now();
+        socket.once('close', (hadError) => {
+          if (hadError && performance.now() - openedAt < ROTATION_WINDOW_MS) backOff(agent, name);
+        });
+        resolve();
       };
       socket.once(connected, onConnect).once('error', onError).once('close', onClose);
       // The agent's 'free' path puts it in the pool (or hands it to a queued request) while it still handshakes,
@@ -249,6 +268,18 @@ function open(agent: Pool, endpoint: Endpoint, options: http.RequestOptions, nam
       created,
     );
   }).catch((err: unknown) => traceRequest(call, () => Promise.reject(err)).catch(() => undefined));
+}
+
+function backOff(agent: http.Agent, name: string): void {
+  const now = performance.now();
+  const byName = backoffs.get(agent) ?? new Map<string, { failures: number; until: number }>();
+  backoffs.set(agent, byName);
+  const last = byName.get(name);
+  // Pre-connects opened in the same round fail together: the wait grows once per round, not once per socket.
+  if (last && now < last.until) return;
+  const failures = (last?.failures ?? 0) + 1;
+  const wait = Math.min(PRECONNECT_BACKOFF_MS * 2 ** (failures - 1), PRECONNECT_BACKOFF_MAX_MS);
+  byName.set(name, { failures, until: now + wait });
 }
 
 function clientEndpoints(client: PreconnectClient): { token?: Endpoint; openApi?: Endpoint } {

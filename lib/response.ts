@@ -1,5 +1,6 @@
 import { MiAccountError, MiAccountResponseError, MiAccountStep, redact } from './errors';
 import { readMiErrorCode, readTokenFields, type TokenFieldProblem } from './protocol';
+import { oneLine } from './protocol/one-line';
 
 const PREFIX = /^\s*&&&START&&&\s*/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -48,7 +49,7 @@ export function parseMiResponse(text: string, context: ResponseContext = { step:
       step: context.step,
       endpoint: context.endpoint,
       responseStatus: context.status,
-      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType === undefined ? 'a body' : clip(redact(context.contentType, context.secrets ?? []), 100)} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
+      hint: `Mi Account answered ${context.status ? `HTTP ${context.status} ` : ''}with ${context.contentType === undefined ? 'a body' : oneLine(redact(context.contentType, context.secrets ?? []), 100)} that is not JSON${text.length === 0 ? ' (empty body)' : ''}; the service may be down, a proxy may have answered, or the endpoint URL is wrong`,
     });
   }
 }
@@ -118,13 +119,7 @@ export function trimFields(input: Record<string, unknown>): Record<string, unkno
 function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   // Redact first: a cut could leave the head of a secret that straddles it, which no pattern recognises any more.
-  return clip(redact(value.trim(), secrets ?? []), 300);
-}
-
-// Server-supplied text quoted in a message: one line, at most `max` characters.
-function clip(text: string, max: number): string {
-  const line = text.replace(/[\p{Cc}\p{Cf}]+/gu, ' ');
-  return line.length > max ? line.slice(0, max) : line;
+  return oneLine(redact(value.trim(), secrets ?? []), 300);
 }
 
 function invalid(context: ResponseContext, what: string): MiAccountResponseError {

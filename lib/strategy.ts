@@ -4,7 +4,7 @@ import { Strategy as OAuth2Strategy } from 'passport-oauth2';
 import type { AuthenticateOptions } from 'passport';
 import type { StateStore, StrategyOptionsWithRequest, VerifyFunctionWithRequest } from 'passport-oauth2';
 import { MiAccountClient } from './client';
-import { MiAccountError, redact } from './errors';
+import { MiAccountError } from './errors';
 import { localeFromAcceptLanguage, toMiLocale } from './locale';
 import { observeLogin, profileLoaded, tokensObtained } from './login-trace';
 import { expectProfileCalls, parallelProfileCalls, preconnectLogin } from './preconnect';
@@ -22,6 +22,7 @@ import {
   readAuthorizationError,
   SCOPE_SEPARATOR,
 } from './protocol';
+import { oneLine } from './protocol/one-line';
 import { defaultSessionKey, explainStateFailures, SessionStateStore, StateStoreLike } from './state';
 import { assertVerifyArity } from './verify-arity';
 
@@ -269,6 +270,13 @@ const LOGIN = Symbol('passport-mi-account login');
  */
 const TOKEN_SETS = new WeakMap<object, TokenSet>();
 const MAX_CODE_LENGTH = 4096;
+/** Most characters of an `error_description` quoted in a failure message or a MiAccountError. */
+const MAX_DESCRIPTION_LENGTH = 300;
+/**
+ * What node-oauth's OAuth2 object gets instead of the App Secret: it never sends a token request (the token seam
+ * does, through MiAccountClient), so the secret stays out of every rendering of the strategy and of passport.
+ */
+const NODE_OAUTH_CLIENT_SECRET = '[kept by MiAccountClient]';
 
 /**
  * Passport strategy for "Sign in with Mi Account" (Xiaomi OAuth 2.0), name `mi-account`.
@@ -319,6 +327,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
       {
         ...options,
         clientID,
+        clientSecret: NODE_OAUTH_CLIENT_SECRET,
         authorizationURL,
         tokenURL,
         scope,
@@ -607,7 +616,7 @@ export class MiAccountStrategy extends OAuth2Strategy {
 
   private authorizationError(query: Record<string, unknown>): void {
     const { error, code, cancelled, description: text } = readAuthorizationError(query.error, query.error_description);
-    const description = text === undefined ? undefined : redact(text, []).slice(0, 300);
+    const description = text === undefined ? undefined : oneLine(text, MAX_DESCRIPTION_LENGTH);
     if (cancelled) {
       return this.fail(
         { message: description || 'The Mi Account sign-in was cancelled.', code, reason: 'access_denied' },
@@ -619,9 +628,28 @@ export class MiAccountStrategy extends OAuth2Strategy {
         step: 'authorization',
         code,
         description:
-          code === undefined && error ? `${error.slice(0, 60)}${description ? `: ${description}` : ''}` : description,
+          code === undefined && error ? `${oneLine(error, 60)}${description ? `: ${description}` : ''}` : description,
       }),
     );
+  }
+
+  /**
+   * A summary of the settings for logs and `JSON.stringify`: names and URLs, never the App Secret or a state key.
+   *
+   * @example
+   * JSON.stringify(strategy) // '{"name":"mi-account","clientID":"2882303761517383915","callbackURL":"/auth/mi/callback",…}'
+   */
+  toJSON(): Record<string, unknown> {
+    const { callbackURL, scope, authorizationURL, tokenURL, clientID } = this.settings;
+    return {
+      name: this.name,
+      clientID,
+      callbackURL,
+      scope,
+      authorizationURL,
+      tokenURL,
+      openApiURL: this.client.openApiURL,
+    };
   }
 
   private effectiveCallbackURL(req: MiAccountRequest, override: string | undefined): string | undefined {
@@ -660,7 +688,9 @@ function headerValue(req: MiAccountRequest, name: string): string | undefined {
 
 /** The URL the browser requested, with the origin Express gives it under the app's `trust proxy` (or `proxy`). */
 function originalURL(req: MiAccountRequest, trustProxy: boolean | undefined): string {
-  return `${requestOrigin(req, trustProxy)}${req.originalUrl || req.url || '/'}`;
+  const path = req.originalUrl || req.url || '/';
+  // An absolute-form request target (`GET http://other/auth/mi`) names no path of this origin: resolve from the root.
+  return `${requestOrigin(req, trustProxy)}${path.startsWith('/') ? path : '/'}`;
 }
 
 function assertCallbackCanMatch(callbackURL: string, matcher: RedirectUriMatcher): void {

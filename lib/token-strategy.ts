@@ -8,6 +8,7 @@ import { parseMacAuthorizationHeader } from './mac';
 import { MissingIdentifierError, type MiAccountProfile, type ProfileIdentifier } from './profile';
 import { isRecord } from './response';
 import { normalizeClientID, normalizeScopes } from './protocol';
+import { MAX_SECRET_LENGTH } from './redact';
 import type { MiAccountDoneCallback } from './strategy';
 
 /** Verify callback of {@link MiAccountTokenStrategy}: the verified access token and the user's profile. */
@@ -77,7 +78,8 @@ export interface MiAccountTokenStrategyOptions {
   name?: string;
 }
 
-const MAX_TOKEN_LENGTH = 4096;
+// Mi's tokens and mac_keys are short RFC 6750 b64tokens: anything longer or odder is refused before it costs anything.
+const MI_TOKEN = new RegExp(`^[A-Za-z0-9\\-._~+/=]{1,${MAX_SECRET_LENGTH}}$`);
 
 function missingIdentifierHint(identifier: ProfileIdentifier): string {
   return identifier === 'openId'
@@ -245,11 +247,13 @@ export class MiAccountTokenStrategy extends Strategy {
     );
     const query = isRecord(req.query) ? (req.query as Record<string, unknown>) : undefined;
     const inQuery = query?.[this.fields.accessToken] !== undefined || query?.[this.fields.macKey] !== undefined;
+    if (header?.ok === false)
+      return `${header.problem}: send MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…"`;
     if (inQuery && !this.allowQueryToken) {
       return `Send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header, not in the query string (URLs end up in access logs and proxies); the server reads the query only with allowQueryToken: true`;
     }
     const sources: Array<Record<string, unknown> | undefined> = [
-      header,
+      header?.fields,
       isRecord(req.body) ? req.body : undefined,
       this.allowQueryToken ? query : undefined,
     ];
@@ -257,13 +261,14 @@ export class MiAccountTokenStrategy extends Strategy {
       const accessToken = source?.[this.fields.accessToken];
       if (accessToken === undefined) continue;
       const macKey = source?.[this.fields.macKey];
-      if (typeof accessToken !== 'string' || accessToken === '' || accessToken.length > MAX_TOKEN_LENGTH) {
+      if (typeof accessToken !== 'string' || accessToken === '') {
         return `${this.fields.accessToken} must be a non-empty string`;
       }
-      if (typeof macKey !== 'string' || macKey === '' || macKey.length > MAX_TOKEN_LENGTH) {
+      if (typeof macKey !== 'string' || macKey === '') {
         return `${this.fields.macKey} is missing: send the mac_key from the token response with the ${this.fields.accessToken}`;
       }
-      return { accessToken, macKey };
+      const odd = notMiToken(this.fields.accessToken, accessToken) ?? notMiToken(this.fields.macKey, macKey);
+      return odd ?? { accessToken, macKey };
     }
     return `Missing Mi Account credentials: send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body${this.allowQueryToken ? ', the query,' : ''} or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header`;
   }
@@ -285,6 +290,12 @@ export class MiAccountTokenStrategy extends Strategy {
 /** The failure info of a token Mi Account refused: its message, Mi's code and the reason to branch on. */
 function refusal({ message, code }: { message: string; code: number }): object {
   return { message, code, reason: errorReasonFor({ step: 'open api', code }) };
+}
+
+// A value Mi never issues is refused before any call to Mi or redaction, whose cost it would set.
+function notMiToken(field: string, value: string): string | undefined {
+  if (MI_TOKEN.test(value)) return undefined;
+  return `${field} is not a Mi Account token: at most ${MAX_SECRET_LENGTH} letters, digits and - . _ ~ + / =`;
 }
 
 /** The caches are keyed by a digest, so they hold no token or mac_key. */

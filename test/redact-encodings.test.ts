@@ -50,18 +50,24 @@ const secretArb = fc
   .oneof(fc.string({ minLength: 8, maxLength: 40 }), fc.string({ unit: 'grapheme', minLength: 8, maxLength: 20 }))
   .filter((s) => !MARK.includes(s) && s.trim() === s);
 const textArb = fc.string({ maxLength: 30 });
+/**
+ * A secret holding what reads as an escape (`%41`, `&#65;`, `&amp;`, `\u0041`): its own `%41` and an escaped `A` look
+ * alike once the text is decoded, so it is found as is and wholly encoded, not with some characters encoded.
+ */
+const escapeLike = (secret: string) => /%[0-9a-f]{2}|&(?:#|amp;|lt;|gt;|quot;|apos;)|\\[ux]/i.test(secret);
 
 describe('redact: every encoded form of a secret (#14)', () => {
+  // Bounded by spaces: an escape the neighbouring text begins (`…%2` then `8…`) is the text's, not the secret's.
   it('removes a secret whose characters are each encoded in any of 7 ways, mixed freely', () => {
     fc.assert(
       fc.property(
-        secretArb,
+        secretArb.filter((secret) => !escapeLike(secret)),
         textArb,
         textArb,
         fc.infiniteStream(fc.nat(CHAR_FORMS.length - 1)),
         (secret, before, after, picks) => {
           const echo = [...secret].map((c) => CHAR_FORMS[picks.next().value]!(c)).join('');
-          const out = redact(`${before}${echo}${after}`, [secret]);
+          const out = redact(`${before} ${echo} ${after}`, [secret]);
           expect(out).not.toContain(echo);
           expect(out).not.toContain(secret);
         },
@@ -92,6 +98,35 @@ describe('redact: every encoded form of a secret (#14)', () => {
       ),
       { numRuns: RUNS },
     );
+  });
+
+  // One linear decoding pass reads `%41` one way; telling a secret's own `%41` from an escaped `A` takes a per-secret automaton.
+  describe('secrets that read as escapes: what is and is not found', () => {
+    const secret = 'key%41value/Zq8'; // holds "%41", which also reads as an escaped "A"
+
+    it.each([
+      ['as is', secret],
+      ['percent-encoded', encodeURIComponent(secret)],
+      ['percent-encoded twice, lower-case hex', encodeURIComponent(encodeURIComponent(secret)).toLowerCase()],
+      ['JSON-escaped with \\/', JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/')],
+      ['as base64', Buffer.from(secret).toString('base64')],
+    ])('an escape-like secret is still removed when it appears %s', (_name, echo) => {
+      expect(redact(`a ${echo} b`, [secret])).toBe(`a ${MARK} b`);
+    });
+
+    it('an escape-like secret is kept when only some of its characters are encoded', () => {
+      const echo = `key%41value%2FZq8`; // the secret's "%41" left alone, its "/" encoded
+      expect(redact(`a ${echo} b`, [secret])).toBe(`a ${echo} b`);
+    });
+
+    it('a partly encoded secret whose first character completes an escape the text before it began is kept', () => {
+      // "%2" + "8" reads as "(": the decoded text holds "(Zq8xW2AeK", not "8Zq8xW2AeK".
+      expect(redact('100%28%5Aq8xW2AeK', ['8Zq8xW2AeK'])).toBe('100%28%5Aq8xW2AeK');
+    });
+
+    it('the same partly encoded secret is removed once a space parts it from that text', () => {
+      expect(redact('100%2 8%5Aq8xW2AeK', ['8Zq8xW2AeK'])).toBe(`100%2 ${MARK}`);
+    });
   });
 
   it('removes a base64-encoded secret at any byte offset inside a longer base64 text', () => {

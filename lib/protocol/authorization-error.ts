@@ -1,5 +1,6 @@
 // The error redirect of the authorization request: `?error=…&error_description=…` (protocol §3, §10).
 import { readMiErrorCode } from './error-code';
+import { oneLine } from './one-line';
 
 /** The Mi code of OA_ACCESS_DENIED: the user cancelled (or the server refused). */
 export const ACCESS_DENIED_CODE = 96012;
@@ -8,14 +9,15 @@ export const ACCESS_DENIED_CODE = 96012;
 const RFC_REFUSAL = 'access_denied';
 
 /**
- * What an authorization error redirect said, read by {@link readAuthorizationError}. Values are the wire text
- * (trimmed), not yet clipped or redacted: quoting them is the caller's job.
+ * What an authorization error redirect said, read by {@link readAuthorizationError}. Values are the wire text made
+ * one line (control characters and line separators blanked) and trimmed, not yet clipped or redacted: the caller
+ * redacts, then clips what it quotes.
  *
  * @example
  * const { code, cancelled, description } = readAuthorizationError('96012', 'user denied');
  */
 export interface AuthorizationErrorParams {
-  /** The `error` parameter, trimmed; `''` when it was empty or not a string. */
+  /** The `error` parameter, one line, trimmed; `''` when it was empty or not a string. */
   error: string;
   /** The Mi code: the number Mi sent; `undefined` for a name such as `access_denied` (no code is made up). */
   code: number | undefined;
@@ -23,7 +25,7 @@ export interface AuthorizationErrorParams {
   numeric: boolean;
   /** True when the user cancelled (96012 OA_ACCESS_DENIED, or `access_denied`). */
   cancelled: boolean;
-  /** `error_description`, trimmed; `undefined` when absent, blank or not a string. */
+  /** `error_description`, one line, trimmed; `undefined` when absent, blank or not a string. */
   description: string | undefined;
 }
 
@@ -37,10 +39,11 @@ export interface AuthorizationErrorParams {
  * readAuthorizationError('server_error', '')        // { error: 'server_error', code: undefined, numeric: false, cancelled: false, description: undefined }
  */
 export function readAuthorizationError(error: unknown, description: unknown): AuthorizationErrorParams {
-  const text = typeof error === 'string' ? error.trim() : '';
+  // One line before anything quotes them: a forged CR/LF would otherwise start a fake line in the app's log.
+  const text = typeof error === 'string' ? oneLine(error).trim() : '';
   const numericCode = readMiErrorCode(text);
   const code = numericCode;
-  const described = typeof description === 'string' ? description.trim() : '';
+  const described = typeof description === 'string' ? oneLine(description).trim() : '';
   return {
     error: text,
     code,

@@ -20,7 +20,7 @@ function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', ...extra };
 }
 
-/** Starts the example app in its own process; resolves with its URL once the banner is printed. */
+/** Starts the example app in its own process; resolves with its URL once the whole banner is printed. */
 function startProduction(extra: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, [SERVER], { env: productionEnv(extra), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -28,7 +28,7 @@ function startProduction(extra: Record<string, string>): Promise<Started> {
     const timer = setTimeout(() => reject(new Error(`the example app did not start:\n${output}`)), 15_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      const match = /example app: (http:\/\/[^\s]+:(\d+))/.exec(output);
+      const match = /example app: (http:\/\/[^\s]+:(\d+))[^]*\n {2}timings: .*\n/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, port: Number(match[2]), output: () => output });
@@ -109,6 +109,24 @@ describe('example app started with NODE_ENV=production', () => {
     });
   });
 
+  describe('refuses to start with sessions in memory unless told to, saying how to choose', () => {
+    it('without REDIS_URL or ALLOW_MEMORY_SESSIONS=1', async () => {
+      const { code, output } = await expectRefusal({ SESSION_SECRET: STRONG_SECRET });
+      expect(code).not.toBe(0);
+      expect(output).toContain('REDIS_URL');
+      expect(output).toContain('ALLOW_MEMORY_SESSIONS=1');
+      expect(output).toMatch(/memory/i);
+      expect(output).not.toContain('example app: http');
+    });
+
+    it('naming every setting to change at once (a missing SESSION_SECRET and no REDIS_URL)', async () => {
+      const { code, output } = await expectRefusal({});
+      expect(code).not.toBe(0);
+      expect(output).toContain("randomBytes(32).toString('base64url')");
+      expect(output).toContain('ALLOW_MEMORY_SESSIONS=1');
+    });
+  });
+
   describe('running', () => {
     let app: Started;
     let registered: string;
@@ -116,9 +134,18 @@ describe('example app started with NODE_ENV=production', () => {
     beforeAll(async () => {
       const port = await freePort();
       registered = `https://127.0.0.1:${port}/`;
-      app = await startProduction({ PORT: String(port), SESSION_SECRET: STRONG_SECRET, MI_REDIRECT_URIS: registered });
+      app = await startProduction({
+        PORT: String(port),
+        SESSION_SECRET: STRONG_SECRET,
+        MI_REDIRECT_URIS: registered,
+        ALLOW_MEMORY_SESSIONS: '1',
+      });
     });
     afterAll(() => stop(app.child));
+
+    it('says in its banner that sessions are in memory because ALLOW_MEMORY_SESSIONS=1', () => {
+      expect(app.output()).toMatch(/sessions: +in memory \(ALLOW_MEMORY_SESSIONS=1\)/);
+    });
 
     it('sends the session cookie Secure and HSTS behind a TLS-terminating proxy (X-Forwarded-Proto: https)', async () => {
       const response = await fetch(`${app.url}/auth/mi`, {
@@ -154,6 +181,13 @@ describe('example app started with NODE_ENV=production', () => {
       ['a malformed Host on the error page path', '/login?failed=1', 'Host: [::1\r\n'],
       ['two X-Forwarded-Host values', '/auth/mi', 'Host: 127.0.0.1\r\nX-Forwarded-Host: a.example, b.example\r\n'],
       ['a malformed X-Forwarded-Host', '/auth/mi', 'Host: 127.0.0.1\r\nX-Forwarded-Host: exa mple\r\n'],
+      ['a name ending in a number, read as IPv4 by URL parsers', '/auth/mi', 'Host: foo.1\r\n'],
+      ['an IPv4 address with an octet above 255', '/auth/mi', 'Host: 999.1.1.1\r\n'],
+      ['a shortened IPv4 address that URL parsers rewrite', '/auth/mi', 'Host: 1.2.3\r\n'],
+      ['an empty label', '/auth/mi', 'Host: a..b\r\n'],
+      ['a 10 KB Host', '/auth/mi', `Host: ${`${'a'.repeat(63)}.`.repeat(160)}example\r\n`],
+      ['a name ending in a number on the callback', '/auth/mi/callback?code=abc&state=x', 'Host: foo.1\r\n'],
+      ['a name ending in a number in X-Forwarded-Host', '/auth/mi', 'Host: 127.0.0.1\r\nX-Forwarded-Host: foo.1\r\n'],
     ];
 
     it.each(BAD_HOSTS)('answers %s with a plain 400 page', async (_name, path, headers) => {
@@ -164,6 +198,28 @@ describe('example app started with NODE_ENV=production', () => {
       expect(body).not.toMatch(/registered|redirect/i);
       expect(serverInternals(body)).toEqual([]);
       expect(body.length).toBeLessThan(200);
+    });
+
+    it('logs no stack trace for any of these Hosts', () => {
+      expect(app.output()).not.toMatch(/^\s+at /m);
+      expect(app.output()).not.toContain('unexpected error');
+    });
+
+    it('answers a Mi Account error the user caused (96013 on the callback: status 400) with 400, not 502', async () => {
+      const start = await fetch(`${app.url}/auth/mi`, {
+        headers: { 'x-forwarded-proto': 'https' },
+        redirect: 'manual',
+      });
+      const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+      const cookie = start.headers.getSetCookie()[0]!.split(';')[0]!;
+      const response = await fetch(`${app.url}/auth/mi/callback?error=96013&state=${encodeURIComponent(state)}`, {
+        headers: { 'x-forwarded-proto': 'https', cookie },
+        redirect: 'manual',
+      });
+      const body = await response.text();
+      expect(response.status).toBe(400);
+      expect(body).not.toContain(registered);
+      expect(serverInternals(body)).toEqual([]);
     });
 
     it('still serves a well-formed Host', async () => {

@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { CookieAgent, serverInternals } from './support';
 import { startExample, type RunningExample } from '../../example-app/server';
 import { BUTTON_LABELS } from '../../lib/button';
@@ -9,6 +10,20 @@ function csrfTokenOf(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html);
   if (!match?.[1]) throw new Error('no CSRF token on the page');
   return match[1];
+}
+
+/** GET with any Host header (fetch sets its own), on a fresh connection. */
+function getWithHost(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = get({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.setTimeout(5000, () => request.destroy(new Error('timed out')));
+    request.once('error', reject);
+  });
 }
 
 describe('example app over HTTP (embedded emulator, auto-approving user 1001)', () => {
@@ -218,6 +233,43 @@ describe('example app over HTTP (embedded emulator, auto-approving user 1001)', 
     expect(html).toContain('does not match any redirect URI registered on the Mi developer console');
     expect(serverInternals(html)).toEqual([]);
   });
+
+  it('answers a Mi Account error the user caused (96013 on the callback: status 400) with 400, not 502', async () => {
+    const agent = new CookieAgent();
+    const before = serverLog.length;
+    const response = await agent.request(
+      `${example.url}/auth/mi/callback?error=96013&state=${await pendingLoginState(agent)}`,
+    );
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    expect(html).toContain('<code>96013 OA_INVALID_CODE</code>');
+    expect(serverInternals(html)).toEqual([]);
+    // The visitor's mistake, not the server's: nothing to log.
+    expect(serverLog.slice(before)).toEqual([]);
+  });
+
+  it.each([
+    ['a name ending in a number (foo.1), which URL parsers read as an IPv4 address', 'foo.1'],
+    ['an IPv4 address with an octet above 255', '999.1.1.1'],
+    ['a shortened IPv4 address (1.2.3), which URL parsers rewrite to 1.2.0.3', '1.2.3'],
+    ['an empty label (a..b)', 'a..b'],
+    ['10 KB long', `${'a'.repeat(63)}.`.repeat(160) + 'example'],
+  ])('answers a Host that is %s with a plain 400, logging nothing', async (_name, host) => {
+    const before = serverLog.length;
+    for (const path of ['/auth/mi', '/auth/mi/callback?code=abc&state=x', '/']) {
+      const { status, body } = await getWithHost(example.port, path, host);
+      expect({ path, status }).toEqual({ path, status: 400 });
+      expect(serverInternals(body)).toEqual([]);
+    }
+    expect(serverLog.slice(before)).toEqual([]);
+  });
+
+  it.each(['127.0.0.1', 'localhost', 'LocalHost', 'app.example:8443', '[::1]', 'xn--bcher-kva.example'])(
+    'still serves the home page for Host %s',
+    async (host) => {
+      expect((await getWithHost(example.port, '/', host)).status).toBe(200);
+    },
+  );
 
   it('answers a failing token endpoint with a 502 page that names the problem, without stack trace or secret', async () => {
     example.emulator!.setFault('/oauth2/token', 'html502');

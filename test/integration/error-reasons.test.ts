@@ -1,6 +1,7 @@
 import express from 'express';
 import session from 'express-session';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as http from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { join, relative } from 'node:path';
 import { Passport } from 'passport';
@@ -459,6 +460,21 @@ describe('MiAccountStrategy: errors and failure infos carry the reason (real Exp
     );
     expect(err.reason).toBe('invalid_argument');
   });
+
+  it('a Host header no URL can be built from is a 400 error with reason invalid_argument and no Mi code', async () => {
+    const { hostname, port: appPort } = new URL(app.url);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const headers = { host: 'foo.1' }; // node:http, not fetch: fetch may not set the Host header
+      http
+        .get({ hostname, port: appPort, path: '/auth/mi', headers, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+        .on('error', reject);
+    });
+    expect(status).toBe(400);
+    expect(app.errors[0]).toMatchObject({ step: 'redirect uri', reason: 'invalid_argument', code: undefined });
+  });
 });
 
 describe('MiAccountStrategy: configuration errors and faults carry the reason', () => {
@@ -617,6 +633,7 @@ describe('the reason table', () => {
       'lib/strategy.ts#redirect-uri',
       'lib/strategy.ts#user-profile',
       'lib/strategy.ts#authorization-error',
+      'lib/request-origin.ts#host',
       'lib/state.ts#session',
       'lib/browser/callback.ts#error',
       'lib/browser/state-check.ts#state',

@@ -226,7 +226,7 @@ describe('no secret in any error, whatever form Mi Account echoes it in', () => 
       }),
     };
     const err = await failure(exchange);
-    expect(err.description).toMatch(/^client_secret=\[redacted\] did not match z+$/);
+    expect(err.description).toMatch(/^client_secret=\[redacted\] did not match z+…$/);
     expect(err.description!.length).toBeLessThanOrEqual(300);
   });
 });

@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import type { MiAccountTokenStrategyOptions } from '../../lib';
 import { buildImplicitAuthorizeUrl, parseImplicitCallback } from '../../lib/browser';
 import type { MiEmulator } from '../../lib/emulator';
@@ -15,6 +18,7 @@ describe('MiAccountTokenStrategy hardening', () => {
   let emulator: MiEmulator;
   let running: TokenApi | undefined;
   let api = '';
+  let app: Express | undefined;
   let verifyCalls = 0;
 
   beforeAll(async () => {
@@ -35,8 +39,10 @@ describe('MiAccountTokenStrategy hardening', () => {
         verifyCalls += 1;
         done(null, { name: profile.displayName });
       },
-      (app, passport) => {
-        app.all('/api/me', (req, res) => {
+      (mounted, passport) => {
+        app = mounted;
+        mounted.get('/health', (_req, res) => res.json({ ok: true }));
+        mounted.all('/api/me', (req, res) => {
           passport.authenticate(
             'mi-account-token',
             { session: false },
@@ -225,6 +231,128 @@ describe('MiAccountTokenStrategy hardening', () => {
         status: 200,
         body: { name: 'Alex Chen' },
       });
+    });
+  });
+  describe('input bounds: hostile token fields and Authorization headers are refused in milliseconds', () => {
+    // Before: a 2,000-character token took 4.4 s to redact, ~4,000 answered 500 ("Stack overflow"), and the header
+    // parser took 2.4 s on 64 KB. Limits are generous (100 ms over loopback HTTP); the old code misses them by 20×+.
+    let wide: Server | undefined;
+    afterEach(async () => {
+      await new Promise((resolve) => (wide ? wide.close(resolve) : resolve(undefined)));
+      wide = undefined;
+    });
+
+    /** The same app behind a listener that takes headers up to 1 MiB (Node's default refuses over 16 KB with a 431). */
+    async function wideHeaders(): Promise<string> {
+      wide = createServer({ maxHeaderSize: 1024 * 1024 }, app);
+      await new Promise<void>((resolve) => wide!.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(wide.address() as AddressInfo).port}/api/me`;
+    }
+
+    const long = (length: number, seed: string) => `${seed}-${'aZ09+/=-_'.repeat(length)}`.slice(0, length);
+    const json = (body: object): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const header = (value: string): RequestInit => ({ headers: { authorization: value } });
+
+    const CASES: Array<[name: string, request: RequestInit, message: RegExp, secret: string]> = [
+      [
+        '2,000-character access_token and mac_key in the JSON body',
+        json({ access_token: long(2000, 'body-token'), mac_key: long(2000, 'body-key') }),
+        /^access_token is not a Mi Account token: at most 512 letters, digits and/,
+        'body-token',
+      ],
+      [
+        '4,000-character access_token and mac_key in the JSON body',
+        json({ access_token: long(4000, 'body-token'), mac_key: long(4000, 'body-key') }),
+        /^access_token is not a Mi Account token: at most 512 letters, digits and/,
+        'body-token',
+      ],
+      [
+        '4,000-character access_token and mac_key in the Authorization header',
+        header(`MAC access_token="${long(4000, 'header-token')}", mac_key="${long(4000, 'header-key')}"`),
+        /^access_token is not a Mi Account token/,
+        'header-token',
+      ],
+      [
+        'a 513-character mac_key beside a short token',
+        json({ access_token: 'short-token', mac_key: long(513, 'long-key') }),
+        /^mac_key is not a Mi Account token/,
+        'long-key',
+      ],
+      [
+        'a token with characters Mi never issues (a space, a quote, non-ASCII)',
+        json({ access_token: 'odd token"é', mac_key: 'k' }),
+        /^access_token is not a Mi Account token/,
+        'odd token',
+      ],
+      [
+        'a 64 KB Authorization header of one letter run',
+        header(`MAC ${'a'.repeat(65536)}`),
+        /^the Authorization: MAC header is longer than 8192 characters: send MAC access_token="…", mac_key="…"$/,
+        'aaaaaaaa',
+      ],
+      [
+        'a 64 KB Authorization header after an unclosed quote',
+        header(`MAC access_token="quoted-token${'a'.repeat(65536)}`),
+        /^the Authorization: MAC header is longer than 8192 characters/,
+        'quoted-token',
+      ],
+      [
+        'a short Authorization header with an unclosed quote',
+        header('MAC access_token="quoted-token, mac_key=k'),
+        /^the Authorization: MAC header has a quote opened at position 18 and never closed/,
+        'quoted-token',
+      ],
+      [
+        'a malformed Authorization header beside valid-looking body fields',
+        { ...json({ access_token: 'body-token', mac_key: 'body-key' }), ...header('MAC access_token=') },
+        /^the Authorization: MAC header has a parameter without a value at position 18/,
+        'body-token',
+      ],
+    ];
+
+    it.each(CASES)(
+      '%s: 400 within 100 ms, no call to Mi, the problem named and no value echoed',
+      async (_name, request, message, secret) => {
+        await startApi();
+        const url = await wideHeaders();
+        const started = performance.now();
+        const answer = await call(url, request);
+        const ms = performance.now() - started;
+        expect(answer.status).toBe(400);
+        expect(answer.body.message).toMatch(message);
+        expect(answer.body.message).not.toContain(secret);
+        expect(ms).toBeLessThan(100);
+        expect(miCalls()).toBe(0);
+        expect(verifyCalls).toBe(0);
+      },
+    );
+
+    it('a 512-character token of Mi alphabet is still sent to Mi Account (the bound refuses nothing Mi issues)', async () => {
+      await startApi();
+      const answer = await call(api, withHeader(long(512, 'edge-token'), long(512, 'edge-key')));
+      expect(answer.status).toBe(401);
+      expect(emulator.stats.requests['/user/profile']).toBe(1);
+    });
+
+    it('five concurrent requests with 2,000-character tokens answer within 300 ms, and an unrelated GET sent meanwhile within 100 ms (was a 14 s outage)', async () => {
+      await startApi();
+      const health = api.replace(/\/api\/me$/, '/health');
+      const started = performance.now();
+      const hostile = Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          call(api, json({ access_token: long(2000, `flood-${i}`), mac_key: long(2000, `key-${i}`) })),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const healthStarted = performance.now();
+      expect(await call(health)).toEqual({ status: 200, body: { ok: true } });
+      expect(performance.now() - healthStarted).toBeLessThan(100);
+      expect((await hostile).map((answer) => answer.status)).toEqual([400, 400, 400, 400, 400]);
+      expect(performance.now() - started).toBeLessThan(300);
     });
   });
 });

@@ -75,3 +75,19 @@ describe('the implicit-grant callback reads errors by that rule', () => {
     expect(reject('?error=99999999999999999999').code).toBeUndefined();
   });
 });
+
+describe('readAuthorizationError makes outside text one line', () => {
+  it('blanks line breaks in the description, so that it cannot forge a log line', () => {
+    expect(readAuthorizationError('96012', 'user denied\r\nINFO login succeeded\u2028x').description).toBe(
+      'user denied INFO login succeeded x',
+    );
+  });
+
+  it('blanks line breaks in a non-numeric error name', () => {
+    expect(readAuthorizationError('server_error\nINFO forged', undefined).error).toBe('server_error INFO forged');
+  });
+
+  it('still reads a code surrounded by line breaks', () => {
+    expect(readAuthorizationError('\r\n96012\n', undefined)).toMatchObject({ code: 96012, cancelled: true });
+  });
+});

@@ -1,12 +1,13 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as http from 'node:http';
-import type { AgentConnectOpts } from 'agent-base';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { DEMO_CLIENT, DEMO_USERS, startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
+import { parseEndpoint } from '../../lib/http';
+import { proxyFor } from '../../lib/proxy-env';
+import { TunnelAgent } from '../../lib/proxy-tunnel';
 import { freePort } from '../helpers/app';
-import { countLogins, login, startHarness, type Harness } from '../helpers/mi';
+import { CLIENT_SECRET, countLogins, login, startHarness, type Harness } from '../helpers/mi';
 import { describeWithBinaries } from './binaries';
 import { startDaemon, type Daemon } from './processes';
 import { startTinyproxy, type Tinyproxy } from './tinyproxy';
@@ -15,13 +16,6 @@ import { TlsBrowser } from './tls-browser';
 
 const LOGINS = 10;
 
-/** https-proxy-agent takes the target's TLS options from each request; this one adds the test CA to all of them. */
-class TrustingProxyAgent extends HttpsProxyAgent<string> {
-  ca = '';
-  override connect(req: http.ClientRequest, opts: AgentConnectOpts) {
-    return super.connect(req, { ...opts, ca: this.ca } as AgentConnectOpts);
-  }
-}
 const PROXY_VARIABLES = [
   'HTTP_PROXY',
   'http_proxy',
@@ -74,7 +68,7 @@ describeWithBinaries(
       });
       afterEach(() => h.close());
 
-      it.each(['HTTP_PROXY', 'http_proxy'])(
+      it.each(['http_proxy', 'all_proxy', 'ALL_PROXY'])(
         `sends every call through the proxy named by %s: ${LOGINS} logins`,
         async (name) => {
           process.env[name] = proxy.url;
@@ -89,19 +83,38 @@ describeWithBinaries(
         },
       );
 
-      it('goes direct for hosts listed in NO_PROXY', async () => {
+      it('ignores HTTP_PROXY in upper case, as curl does (httpoxy): every call goes direct', async () => {
         process.env.HTTP_PROXY = proxy.url;
-        process.env.NO_PROXY = 'example.com,127.0.0.1';
         const before = proxy.requests().length;
         expect(await countLogins(h.app, LOGINS)).toBe(LOGINS);
         expect(proxy.requests().length).toBe(before);
       });
 
-      it('says the environment proxy was in the way when it cannot be reached', async () => {
-        process.env.HTTP_PROXY = `http://127.0.0.1:${await freePort()}`;
+      // Spellings curl 7.88 reads as excluding 127.0.0.1 and proxy-from-env did not: the secret and code went to the proxy.
+      it.each(['example.com,127.0.0.1', '127.0.0.0/8', '10.0.0.0/8 127.0.0.1/32', '::1,localhost,127.0.0.1/8'])(
+        `never sends a login to the proxy when NO_PROXY=%s excludes the http: Mi URL: ${LOGINS} logins`,
+        async (noProxy) => {
+          process.env.http_proxy = proxy.url;
+          process.env.NO_PROXY = noProxy;
+          const before = proxy.log().length;
+          expect(await countLogins(h.app, LOGINS)).toBe(LOGINS);
+          const seen = proxy.log().slice(before);
+          expect(seen).not.toMatch(/Request|Connect/);
+          expect(seen).not.toContain(CLIENT_SECRET);
+          expect(seen).not.toContain('code=');
+        },
+      );
+
+      it('names the environment proxy (host:port, variable) when it cannot be reached', async () => {
+        const port = await freePort();
+        process.env.http_proxy = `http://user:proxy-pw-Zq8x@127.0.0.1:${port}`;
         const { final } = await login(h.app);
         expect(final.status).toBe(500);
-        expect(h.app.errors[0]?.message).toMatch(/through the proxy set in the environment .*ECONNREFUSED/);
+        const message = h.app.errors[0]?.message ?? '';
+        expect(message).toMatch(
+          new RegExp(`through the proxy 127\\.0\\.0\\.1:${port} \\(from http_proxy.*ECONNREFUSED`),
+        );
+        expect(message).not.toContain('proxy-pw-Zq8x');
       });
     });
 
@@ -113,11 +126,11 @@ describeWithBinaries(
         await tls?.close();
       });
 
-      it(`completes ${LOGINS} logins with agent: an HttpsProxyAgent that trusts the test certificate`, async () => {
+      it(`completes ${LOGINS} logins with agent: the library's tunnelling agent, trusting the test certificate`, async () => {
         h = await startHarness({ scope: ['profile', 'openid'] });
         tls = await startTlsFront(h.emulator.port, certificate);
-        const agent = new TrustingProxyAgent(proxy.url, { keepAlive: true });
-        agent.ca = certificate.cert;
+        const viaProxy = proxyFor(parseEndpoint(tls.url)!, { https_proxy: proxy.url })!;
+        const agent = new TunnelAgent(viaProxy, { keepAlive: true, ca: certificate.cert });
         Object.assign(h.app.strategy, {
           client: new (h.app.strategy.client.constructor as typeof import('../../lib').MiAccountClient)({
             clientID: h.app.strategy.client.clientID,
@@ -137,6 +150,50 @@ describeWithBinaries(
         const connects = proxy.requests().filter((line) => line === `CONNECT localhost:${tls.port}`).length;
         expect(connects - connectsBefore).toBeGreaterThan(0);
       });
+    });
+
+    describe('https_proxy in the environment and an https Mi Account', () => {
+      let emulator: MiEmulator | undefined;
+      let tls: TlsFront | undefined;
+      afterEach(async () => {
+        await tls?.close();
+        await emulator?.close();
+      });
+
+      // Scheme-less is plain HTTP to the proxy, as curl reads it (the proxy agents spoke TLS to tinyproxy).
+      it.each([
+        ['http://', 'https_proxy'],
+        ['', 'HTTPS_PROXY'],
+      ])(
+        `a proxy URL "%s127.0.0.1:port" in %s: ${LOGINS} calls in a row through one kept-alive tunnel`,
+        async (scheme, variable) => {
+          emulator = await startMiAccountEmulator({ clients: [DEMO_CLIENT], users: DEMO_USERS });
+          tls = await startTlsFront(emulator.port, certificate);
+          const connect = `CONNECT localhost:${tls.port}`;
+          const env: NodeJS.ProcessEnv = {
+            PATH: process.env.PATH,
+            TS_NODE_TRANSPILE_ONLY: 'true',
+            // A separate process: NODE_EXTRA_CA_CERTS (how a deployment trusts a private CA) is read at start-up only.
+            NODE_EXTRA_CA_CERTS: certificate.certPath,
+            [variable]: `${scheme}${proxy.url.replace('http://', '')}`,
+          };
+          const child = join(__dirname, 'env-proxy-child.ts');
+          const stdout = await new Promise<string>((resolve, reject) =>
+            execFile(
+              process.execPath,
+              ['-r', 'ts-node/register', child, `${tls!.url}/user/profile`, String(LOGINS)],
+              { cwd: join(__dirname, '../..'), env, timeout: 60_000 },
+              (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+            ),
+          );
+          const statuses = JSON.parse(stdout) as number[];
+          expect(statuses).toHaveLength(LOGINS);
+          expect(statuses.every((status) => status === statuses[0] && status > 0)).toBe(true);
+          expect(emulator.stats.requests['/user/profile']).toBe(LOGINS);
+          expect(proxy.requests().filter((line) => line === connect)).toHaveLength(1);
+        },
+        90_000,
+      );
     });
 
     describe('the example app with HTTPS_PROXY in its environment and an https Mi Account', () => {

@@ -224,18 +224,19 @@ describe('pre-connect when the authorization redirect is issued', () => {
     await h.close();
 
     h = await startHarness({ scope: ['profile'] });
-    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
-    process.env.HTTP_PROXY = `http://127.0.0.1:${proxy.port}`;
+    const saved = { http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY };
+    // http_proxy in lower case: curl (and so the library) ignores HTTP_PROXY.
+    process.env.http_proxy = `http://127.0.0.1:${proxy.port}`;
     process.env.NO_PROXY = '';
     try {
-      // The app itself is not reached through the proxy: the UserAgent (fetch) ignores HTTP_PROXY.
+      // The app itself is not reached through the proxy: the UserAgent (fetch) ignores http_proxy.
       await new UserAgent().get(`${h.app.url}/auth/mi`);
       await sleep(200);
       expect(proxy.connections).toBe(0);
       expect(h.emulator.stats.connections).toBe(0);
     } finally {
-      if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
-      else process.env.HTTP_PROXY = saved.HTTP_PROXY;
+      if (saved.http_proxy === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = saved.http_proxy;
       if (saved.NO_PROXY === undefined) delete process.env.NO_PROXY;
       else process.env.NO_PROXY = saved.NO_PROXY;
       await proxy.close();

@@ -10,6 +10,8 @@ export interface Tinyproxy {
   url: string;
   /** The request lines tinyproxy handled, e.g. `GET http://127.0.0.1:1234/oauth2/token?…` or `CONNECT localhost:443`. */
   requests(): string[];
+  /** Tinyproxy's whole log so far: a line per connection (`Connect …`) and per request (`Request …`). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -41,17 +43,17 @@ export async function startTinyproxy(): Promise<Tinyproxy> {
     throw err;
   }
   const running = daemon;
+  const read = () => {
+    try {
+      return readFileSync(log, 'utf8');
+    } catch {
+      return ''; // nothing logged yet
+    }
+  };
   return {
     url: `http://127.0.0.1:${port}`,
-    requests: () => {
-      let text = '';
-      try {
-        text = readFileSync(log, 'utf8');
-      } catch {
-        // nothing logged yet
-      }
-      return [...text.matchAll(/Request \(file descriptor \d+\): (\S+ \S+)/g)].map((match) => match[1]!);
-    },
+    requests: () => [...read().matchAll(/Request \(file descriptor \d+\): (\S+ \S+)/g)].map((match) => match[1]!),
+    log: read,
     stop: async () => {
       await running.stop();
       rmSync(dir, { recursive: true, force: true });
