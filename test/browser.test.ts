@@ -7,7 +7,7 @@ import {
   MiImplicitGrantError,
   parseImplicitCallback,
 } from '../lib/browser';
-import { MI_ERROR_CODES, MiAccountError } from '../lib/errors';
+import { MI_ERROR_CODES, MiAccountError } from '../lib/errors/errors';
 import { browserContext, libClosure, loadInSandbox, nodeOnlyUses, specifiers } from './helpers/browser-sandbox';
 
 const CLIENT_ID = '2882303761517383915';
@@ -503,7 +503,7 @@ describe('browser compatibility', () => {
       expect.arrayContaining([
         join(LIB, 'browser.ts'),
         ...browserModules,
-        join(LIB, 'errors.ts'),
+        join(LIB, 'errors', 'errors.ts'),
         join(LIB, 'protocol', 'index.ts'),
         join(LIB, 'protocol', 'scopes.ts'),
         join(LIB, 'protocol', 'authorize-url.ts'),

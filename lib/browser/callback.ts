@@ -1,5 +1,5 @@
 // The end of the implicit grant: the tokens of the callback page, checked (protocol §10).
-import { MI_ERROR_CODES, MiAccountErrorOptions, redact } from '../errors';
+import { MI_ERROR_CODES, MiAccountErrorOptions, redact } from '../errors/errors';
 import {
   isHmacSha1,
   isMacTokenType,

@@ -1,5 +1,5 @@
 // The error the implicit-grant callback reader throws, and the reasons a caller branches on.
-import { MiAccountError, MiAccountErrorOptions, MiAccountErrorReason } from '../errors';
+import { MiAccountError, MiAccountErrorOptions, MiAccountErrorReason } from '../errors/errors';
 
 /**
  * Why {@link parseImplicitCallback} rejected a callback: the {@link MiAccountErrorReason} every error carries.

@@ -1,4 +1,4 @@
-export { escapeHtml } from '../escape-html';
+export { escapeHtml } from '../util/escape-html';
 
 const ALLOWED_SCHEMES = new Set(['http', 'https']);
 

@@ -1,7 +1,7 @@
-import type { ButtonLocale } from '../locale';
+import type { ButtonLocale } from '../protocol/locale';
 
 // The locales are lib/locale.ts's: the `satisfies` below keeps this table covering exactly them.
-export type { ButtonLocale } from '../locale';
+export type { ButtonLocale } from '../protocol/locale';
 
 // "Sign in with Mi Account" per locale. Xiaomi's own product names are used where they exist
 // (小米账号 / 小米帳號, Mi-Konto, Compte Mi, Cuenta Mi, Conta Mi, Mi аккаунт, Akun Mi…);

@@ -1,8 +1,8 @@
-import { resolveButtonLocale } from '../locale';
+import { resolveButtonLocale } from '../protocol/locale';
 import { BUTTON_LABELS, RTL_BUTTON_LOCALES } from './labels';
 
 // Kept so that existing imports compile; negotiation lives in lib/locale.ts.
-export { matchButtonLocale, resolveButtonLocale, localeFromAcceptLanguage, toMiLocale } from '../locale';
+export { matchButtonLocale, resolveButtonLocale, localeFromAcceptLanguage, toMiLocale } from '../protocol/locale';
 
 /**
  * The text direction of a locale's button label (`'rtl'` for Arabic, Persian, Hebrew, Urdu).

@@ -1,6 +1,6 @@
 import { checkButtonHref, escapeHtml } from './html';
 import { BUTTON_LABELS } from './labels';
-import { resolveButtonLocale } from '../locale';
+import { resolveButtonLocale } from '../protocol/locale';
 import { buttonDirection } from './locale';
 import { miAccountMark } from './mark';
 import { BUTTON_CLASS_PREFIX, miAccountButtonStyles } from './styles';

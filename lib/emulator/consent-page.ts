@@ -1,4 +1,4 @@
-import { MI_ERROR_CODES } from '../errors';
+import { MI_ERROR_CODES } from '../errors/errors';
 import type { UserRecord } from './config';
 import { escapeHtml } from './http';
 import { scopeWords } from './scope-grant';

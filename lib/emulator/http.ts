@@ -173,4 +173,4 @@ export function redirect(res: ServerResponse, location: string): void {
   send(res, 302, 'text/plain; charset=utf-8', `Redirecting to ${location}`, { location });
 }
 
-export { escapeHtml } from '../escape-html';
+export { escapeHtml } from '../util/escape-html';

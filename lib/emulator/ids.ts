@@ -34,4 +34,4 @@ export function deriveUnionId(userId: string): string {
   return createHmac('sha256', ID_KEY).update(`unionId\n${userId}`).digest('base64url').slice(0, 28);
 }
 
-export { safeEqual } from '../safe-equal';
+export { safeEqual } from '../util/safe-equal';

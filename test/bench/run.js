@@ -11,8 +11,8 @@ const session = require('express-session');
 const { Passport } = require('passport');
 const OAuth2Strategy = require('passport-oauth2');
 const lib = require('../../dist');
-const { readTokenResponse, readOpenApiResponse } = require('../../dist/response');
-const { buildProfile } = require('../../dist/profile');
+const { readTokenResponse, readOpenApiResponse } = require('../../dist/client/response');
+const { buildProfile } = require('../../dist/client/profile');
 const { XiaomiStyleStrategy } = require('./wan/xiaomi-style-strategy');
 
 const CLIENT_ID = '2882303761517383915';
@@ -612,7 +612,7 @@ function subscribeTracing() {
 
 /** The cost of the tracing: per traced call (micro) and per full login, without a subscriber and with one. */
 async function tracingOverhead() {
-  const { traceRequest } = require('../../dist/trace');
+  const { traceRequest } = require('../../dist/observability/trace');
   const call = { step: 'open api', method: 'GET', host: 'open.account.xiaomi.com', endpoint: '/user/profile' };
   const iterations = quick ? 20000 : 200000;
   const perCall = async (fn) => {

@@ -1,4 +1,4 @@
-import { createNonce, macAuthorizationHeader, signMac } from '../../lib/mac';
+import { createNonce, macAuthorizationHeader, signMac } from '../../lib/client/mac';
 import { startMiAccountEmulator, type MiEmulator, type MiEmulatorOptions } from '../../lib/emulator';
 
 /** An app with the privacy review (phone and email allowed); its secret needs URL-encoding. */

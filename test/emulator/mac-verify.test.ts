@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { macAuthorizationHeader, signMac } from '../../lib/mac';
+import { macAuthorizationHeader, signMac } from '../../lib/client/mac';
 import {
   expectedMac,
   hostWithoutPort,

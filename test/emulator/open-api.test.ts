@@ -1,4 +1,4 @@
-import { createNonce, macAuthorizationHeader, signMac } from '../../lib/mac';
+import { createNonce, macAuthorizationHeader, signMac } from '../../lib/client/mac';
 import type { MiEmulator } from '../../lib/emulator';
 import { CLIENT, FakeClock, login, openApi, PLAIN_CLIENT, start, type OpenApiCall, type Tokens } from './helpers';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { compileRegisteredUris } from '../../lib/emulator/redirect-match';
-import { validateRedirectUri } from '../../lib/redirect-uri';
+import { validateRedirectUri } from '../../lib/protocol/redirect-uri';
 
 const ABC = 'https://abc.com/oauth';
 

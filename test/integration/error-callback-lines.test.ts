@@ -2,13 +2,13 @@ import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { format } from 'node:util';
 import createDebug from 'debug';
 import { MiAccountClient, MiAccountError } from '../../lib';
-import { attachDebugLog, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/debug-log';
+import { attachDebugLog, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/observability/debug-log';
 import {
   createTracingChannel,
   MI_ACCOUNT_LOGIN_CHANNEL,
   MI_ACCOUNT_REQUEST_CHANNEL,
   type MiAccountLoginEvent,
-} from '../../lib/trace';
+} from '../../lib/observability/trace';
 import { UserAgent } from '../helpers/browserless';
 import { CLIENT_ID, CLIENT_SECRET, Harness, startHarness } from '../helpers/mi';
 import { startRawServer, type RawServer } from '../helpers/raw-server';

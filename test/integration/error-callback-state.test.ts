@@ -1,5 +1,5 @@
 import { MiAccountError } from '../../lib';
-import { STATE_FAILURE_CAUSES } from '../../lib/state';
+import { STATE_FAILURE_CAUSES } from '../../lib/state/session-state-store';
 import { UserAgent } from '../helpers/browserless';
 import { Harness, startHarness } from '../helpers/mi';
 

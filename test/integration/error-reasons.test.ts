@@ -43,7 +43,7 @@ function constructionSites(): Map<string, number> {
       } else if (name.endsWith('.ts')) {
         const count = (readFileSync(path, 'utf8').match(ERROR_CLASS) ?? []).length;
         const file = relative(join(LIB, '..'), path).split('\\').join('/');
-        if (count > 0 && file !== 'lib/errors.ts') sites.set(file, count);
+        if (count > 0 && file !== 'lib/errors/errors.ts') sites.set(file, count);
       }
     }
   };
@@ -151,13 +151,13 @@ async function rejection(run: () => Promise<unknown>): Promise<MiAccountError> {
 
 const CLIENT_CASES: Case[] = [
   {
-    site: 'lib/http.ts#timeout',
+    site: 'lib/transport/http.ts#timeout',
     reason: 'timeout',
     code: undefined,
     run: () => withFault('/oauth2/token', 'hang', () => client({ timeout: 200 }).exchangeCode('any-code')),
   },
   {
-    site: 'lib/http.ts#proxy-env',
+    site: 'lib/transport/http.ts#proxy-env',
     reason: 'configuration',
     code: undefined,
     run: async () => {
@@ -176,25 +176,25 @@ const CLIENT_CASES: Case[] = [
     },
   },
   {
-    site: 'lib/http.ts#agent',
+    site: 'lib/transport/http.ts#agent',
     reason: 'configuration',
     code: undefined,
     run: () => client({ agent: new HttpsAgent() }).exchangeCode('any-code'),
   },
   {
-    site: 'lib/http.ts#network',
+    site: 'lib/transport/http.ts#network',
     reason: 'network_error',
     code: undefined,
     run: () => withFault('/oauth2/token', 'reset', () => client().exchangeCode('any-code')),
   },
   {
-    site: 'lib/http.ts#too-large',
+    site: 'lib/transport/http.ts#too-large',
     reason: 'response_too_large',
     code: undefined,
     run: () => client({ maxResponseBytes: 32 }).exchangeCode('any-code'),
   },
   {
-    site: 'lib/profile.ts#identifier',
+    site: 'lib/client/profile.ts#identifier',
     reason: 'invalid_response',
     code: undefined,
     run: () =>
@@ -206,13 +206,13 @@ const CLIENT_CASES: Case[] = [
       }),
   },
   {
-    site: 'lib/client.ts#mac-key',
+    site: 'lib/client/client.ts#mac-key',
     reason: 'invalid_argument',
     code: undefined,
     run: () => client().call('/user/profile', { accessToken: 'token-1234', macKey: '' }),
   },
   {
-    site: 'lib/client.ts#missing-identifier',
+    site: 'lib/client/client.ts#missing-identifier',
     reason: 'missing_identifier',
     code: undefined,
     run: async () => {
@@ -221,91 +221,91 @@ const CLIENT_CASES: Case[] = [
     },
   },
   {
-    site: 'lib/client.ts#client-secret',
+    site: 'lib/client/client.ts#client-secret',
     reason: 'configuration',
     code: undefined,
     run: () => new MiAccountClient({ clientID: CLIENT_ID, redirectURI, tokenURL: emulator.tokenURL }).exchangeCode('c'),
   },
   {
-    site: 'lib/client.ts#redirect-uri',
+    site: 'lib/client/client.ts#redirect-uri',
     reason: 'configuration',
     code: undefined,
     run: () => client({ redirectURI: undefined }).exchangeCode('any-code'),
   },
   {
-    site: 'lib/client.ts#grant',
+    site: 'lib/client/client.ts#grant',
     reason: 'invalid_argument',
     code: undefined,
     run: () => client().refreshAccessToken(''),
   },
   {
-    site: 'lib/response.ts#not-json',
+    site: 'lib/client/response.ts#not-json',
     reason: 'invalid_response',
     code: undefined,
     run: () => withFault('/oauth2/token', 'html502', () => client().exchangeCode('any-code')),
   },
   {
-    site: 'lib/response.ts#invalid',
+    site: 'lib/client/response.ts#invalid',
     reason: 'invalid_response',
     code: undefined,
     run: () => rawClient('&&&START&&&{"expires_in":3600}').exchangeCode('any-code'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'code_invalid',
     code: 96013,
     run: () => client().exchangeCode('never-issued-code'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'refresh_token_invalid',
     code: 96009,
     run: () => client().refreshAccessToken('never-issued-refresh-token'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'client_invalid',
     code: 96003,
     run: () => client({ clientSecret: 'not-the-app-secret' }).exchangeCode('any-code'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'redirect_uri_not_registered',
     code: 96010,
     run: () => client().refreshAccessToken('any-refresh-token', 'http://127.0.0.1:1/elsewhere'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'request_invalid',
     code: 96002,
     run: () => client({ tokenURL: `${emulator.tokenURL}?client_id=${CLIENT_ID}` }).exchangeCode('any-code'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'mi_error',
     code: 500,
     run: () => withFault('/oauth2/token', 'json500', () => client().exchangeCode('any-code')),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'mi_error',
     code: undefined,
     run: () => rawClient('{"error":"invalid_grant","error_description":"RFC style"}').exchangeCode('any-code'),
   },
   {
-    site: 'lib/response.ts#token-error',
+    site: 'lib/client/response.ts#token-error',
     reason: 'client_unauthorized',
     code: 96005,
     run: () => rawClient('&&&START&&&{"error":96005}').exchangeCode('any-code'),
   },
   {
-    site: 'lib/response.ts#open-api-error',
+    site: 'lib/client/response.ts#open-api-error',
     reason: 'token_invalid',
     code: 96008,
     run: () => client().call('/user/profile', { accessToken: 'never-issued', macKey: 'mac-key-1234' }),
   },
   {
-    site: 'lib/response.ts#open-api-error',
+    site: 'lib/client/response.ts#open-api-error',
     reason: 'signature_refused',
     code: 96012,
     run: async () => {
@@ -314,7 +314,7 @@ const CLIENT_CASES: Case[] = [
     },
   },
   {
-    site: 'lib/response.ts#open-api-error',
+    site: 'lib/client/response.ts#open-api-error',
     reason: 'scope_invalid',
     code: 96007,
     run: async () => {
@@ -323,7 +323,7 @@ const CLIENT_CASES: Case[] = [
     },
   },
   {
-    site: 'lib/response.ts#open-api-error',
+    site: 'lib/client/response.ts#open-api-error',
     reason: 'client_invalid',
     code: 96001,
     run: () => client({ clientID: '1234567' }).call('/user/profile', { accessToken: 't-1234', macKey: 'm-1234' }),
@@ -630,11 +630,11 @@ describe('the reason table', () => {
     const covered = new Map<string, Set<string>>();
     const sites = [
       ...CLIENT_CASES.map((c) => c.site),
-      'lib/strategy.ts#redirect-uri',
-      'lib/strategy.ts#user-profile',
-      'lib/strategy.ts#authorization-error',
-      'lib/request-origin.ts#host',
-      'lib/state.ts#session',
+      'lib/strategy/strategy.ts#redirect-uri',
+      'lib/strategy/strategy.ts#user-profile',
+      'lib/strategy/strategy.ts#authorization-error',
+      'lib/strategy/request-origin.ts#host',
+      'lib/state/session-state-store.ts#session',
       'lib/browser/callback.ts#error',
       'lib/browser/state-check.ts#state',
       'lib/browser/callback.ts#missing-token',

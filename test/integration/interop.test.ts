@@ -62,7 +62,7 @@ function nonce(): string {
   return `${randomBytes(8).readBigInt64BE().toString()}:${Math.floor(Date.now() / 60000)}`;
 }
 
-/** Protocol §6 steps 2–3, written here on its own so this test does not lean on lib/mac.ts. */
+/** Protocol §6 steps 2–3, written here on its own so this test does not lean on lib/client/mac.ts. */
 function mac(key: string, nonceValue: string, host: string, path: string, query: Record<string, string>): string {
   const sorted = Object.keys(query)
     .filter((name) => query[name] !== '')

@@ -1,14 +1,14 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { format, inspect } from 'node:util';
 import createDebug from 'debug';
-import { attachDebugLog, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/debug-log';
+import { attachDebugLog, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/observability/debug-log';
 import {
   createTracingChannel,
   MI_ACCOUNT_LOGIN_CHANNEL,
   MI_ACCOUNT_REQUEST_CHANNEL,
   MiAccountLoginEvent,
   MiAccountRequestContext,
-} from '../../lib/trace';
+} from '../../lib/observability/trace';
 import type { TokenSet } from '../../lib';
 import { CLIENT_SECRET, Harness, login, loginAs, startHarness } from '../helpers/mi';
 

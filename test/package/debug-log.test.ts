@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { MiAccountRequestContext } from '../../lib/trace';
+import type { MiAccountRequestContext } from '../../lib/observability/trace';
 
 const run = promisify(execFile);
 const DIST = path.join(__dirname, '..', '..', 'dist');

@@ -42,8 +42,8 @@ describe('the source maps in the package', () => {
   });
 
   it('hold the TypeScript source the build was made from', () => {
-    const map = JSON.parse(readFileSync(path.join(root, 'dist/strategy.js.map'), 'utf8')) as SourceMap;
-    expect(map.sources).toEqual(['../lib/strategy.ts']);
-    expect(map.sourcesContent?.[0]).toBe(readFileSync(path.join(root, 'lib/strategy.ts'), 'utf8'));
+    const map = JSON.parse(readFileSync(path.join(root, 'dist/strategy/strategy.js.map'), 'utf8')) as SourceMap;
+    expect(map.sources).toEqual(['../../lib/strategy/strategy.ts']);
+    expect(map.sourcesContent?.[0]).toBe(readFileSync(path.join(root, 'lib/strategy/strategy.ts'), 'utf8'));
   });
 });

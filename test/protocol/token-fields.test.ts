@@ -1,4 +1,4 @@
-import { readTokenResponse } from '../../lib/response';
+import { readTokenResponse } from '../../lib/client/response';
 import { isHmacSha1, isMacTokenType, readExpiresIn, readTokenFields } from '../../lib/protocol';
 
 const REQUIRED = { access_token: 'V3_token', mac_key: 'key', expires_in: 7776000 };

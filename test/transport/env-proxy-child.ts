@@ -3,7 +3,7 @@
  * Node reads at start-up only): `count` calls to `url` in a row through the library's transport, their statuses
  * printed as one JSON line.
  */
-import { httpRequest, parseEndpoint } from '../../lib/http';
+import { httpRequest, parseEndpoint } from '../../lib/transport/http';
 
 async function main(url: string, count: number): Promise<void> {
   const statuses: number[] = [];

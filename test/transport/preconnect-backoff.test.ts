@@ -1,7 +1,7 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { MI_ACCOUNT_REQUEST_CHANNEL, type MiAccountRequestContext } from '../../lib';
-import { preconnectLogin, type PreconnectClient } from '../../lib/preconnect';
+import { preconnectLogin, type PreconnectClient } from '../../lib/transport/preconnect';
 import { freePort } from '../helpers/app';
 
 const LOGINS = 1000;

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import { MiAccountClient, MiAccountRequestError } from '../../lib';
-import { chooseAgent, FREE_SOCKET_TIMEOUT_MS } from '../../lib/agents';
-import { httpRequest, parseEndpoint, type HttpRequest } from '../../lib/http';
+import { chooseAgent, FREE_SOCKET_TIMEOUT_MS } from '../../lib/transport/agents';
+import { httpRequest, parseEndpoint, type HttpRequest } from '../../lib/transport/http';
 import { CLIENT_ID, CLIENT_SECRET, countLogins, startHarness, type Harness } from '../helpers/mi';
 import { startCuttingHop, startScriptedServer, type CuttingHop, type ScriptedServer } from './hops';
 

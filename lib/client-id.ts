@@ -1,2 +1,0 @@
-// Kept so that existing imports compile; the rule lives in lib/protocol.
-export { normalizeClientID } from './protocol/client-id';

@@ -1,0 +1,462 @@
+import {
+  errorReasonFor,
+  MI_ACCOUNT_ERROR_REASONS,
+  MI_ERROR_CODES,
+  MiAccountError,
+  MiAccountErrorOptions,
+  MiAccountErrorReason,
+  MiAccountRequestError,
+  MiAccountResponseError,
+  MiAccountStep,
+  redact,
+  sanitizeCause,
+} from '../../lib/errors/errors';
+
+// Protocol §8.
+const PROTOCOL_CODES: ReadonlyArray<[number, string]> = [
+  [96001, 'OA_CLIENT_NOT_EXISTS'],
+  [96002, 'OA_INVALID_REQUEST'],
+  [96003, 'OA_INVALID_CLIENT'],
+  [96004, 'OA_INVALID_GRANT'],
+  [96005, 'OA_UNAUTHORIZED_CLIENT'],
+  [96006, 'OA_UNSUPPORTED_GRANT_TYPE'],
+  [96007, 'OA_INVALID_SCOPE'],
+  [96008, 'OA_INVALID_TOKEN'],
+  [96009, 'OA_INVALID_REFRESHTOKEN'],
+  [96010, 'OA_INVALID_REDIRECT_URI'],
+  [96011, 'OA_UNSUPPORTED_RESPONSE_TYPE'],
+  [96012, 'OA_ACCESS_DENIED'],
+  [96013, 'OA_INVALID_CODE'],
+];
+
+const SECRET = 'cl1ent-S3cret+/=value';
+
+describe('MI_ERROR_CODES', () => {
+  it.each(PROTOCOL_CODES)('names %d %s', (code, name) => {
+    expect(MI_ERROR_CODES[code]?.name).toBe(name);
+  });
+
+  it('holds exactly the codes of protocol §8', () => {
+    expect(Object.keys(MI_ERROR_CODES).map(Number)).toEqual(PROTOCOL_CODES.map(([code]) => code));
+  });
+
+  it.each(PROTOCOL_CODES)('gives %d a hint', (code) => {
+    expect(MI_ERROR_CODES[code]?.hint).toMatch(/\w{3}/);
+  });
+
+  it.each([
+    [96003, 'URL-encoded'],
+    [96005, 'console'],
+    [96008, 'expired'],
+    [96009, 'already used'],
+    [96010, 'redirect_uri'],
+    [96012, 'MAC signature'],
+    [96013, '5–10 minutes'],
+  ])('tells what to do about %d (mentions "%s")', (code, words) => {
+    expect(MI_ERROR_CODES[code]?.hint).toContain(words);
+  });
+
+  it('cannot be modified, neither the table nor a row', () => {
+    expect(Object.isFrozen(MI_ERROR_CODES)).toBe(true);
+    for (const [code] of PROTOCOL_CODES) expect(Object.isFrozen(MI_ERROR_CODES[code])).toBe(true);
+  });
+});
+
+describe('MiAccountError: message', () => {
+  it('names the step, the endpoint, the Mi code, its name and the hint', () => {
+    const error = new MiAccountError({ step: 'token exchange', code: 96013, endpoint: '/oauth2/token' });
+    expect(error.message).toBe(
+      'Mi Account token exchange failed (/oauth2/token): 96013 OA_INVALID_CODE — the code is invalid or expired (single use, 5–10 minutes)',
+    );
+  });
+
+  it('leaves out the parentheses when there is no endpoint', () => {
+    const error = new MiAccountError({ step: 'token refresh', code: 96009 });
+    expect(error.message).toBe(
+      `Mi Account token refresh failed: 96009 OA_INVALID_REFRESHTOKEN — ${MI_ERROR_CODES[96009]?.hint}`,
+    );
+  });
+
+  it.each<[MiAccountStep, string]>([
+    ['authorization', 'Mi Account authorization failed'],
+    ['token exchange', 'Mi Account token exchange failed'],
+    ['token refresh', 'Mi Account token refresh failed'],
+    ['open api', 'Mi Account Open API call failed'],
+    ['redirect uri', 'Mi Account redirect URI rejected'],
+    ['configuration', 'Mi Account configuration error'],
+    ['state', 'Mi Account state check failed'],
+  ])('starts the message of step "%s" with "%s: "', (step, title) => {
+    expect(new MiAccountError({ step, code: 96002 }).message.startsWith(`${title}: 96002 OA_INVALID_REQUEST — `)).toBe(
+      true,
+    );
+  });
+
+  it('shows only the number of a code it does not know', () => {
+    expect(new MiAccountError({ step: 'open api', code: 12345 }).message).toBe(
+      'Mi Account Open API call failed: 12345',
+    );
+  });
+
+  it('shows the given hint after a code it does not know', () => {
+    expect(new MiAccountError({ step: 'open api', code: 12345, hint: 'ask Xiaomi' }).message).toBe(
+      'Mi Account Open API call failed: 12345 — ask Xiaomi',
+    );
+  });
+
+  it('prefers the given hint over the hint of the table', () => {
+    expect(new MiAccountError({ step: 'token exchange', code: 96013, hint: 'the code was already used' }).message).toBe(
+      'Mi Account token exchange failed: 96013 OA_INVALID_CODE — the code was already used',
+    );
+  });
+
+  it('says "unknown error" when there is neither code nor hint', () => {
+    expect(new MiAccountError({ step: 'open api' }).message).toBe('Mi Account Open API call failed: unknown error');
+  });
+
+  it('shows the hint alone when there is no code', () => {
+    expect(new MiAccountError({ step: 'open api', hint: 'timed out after 10000 ms' }).message).toBe(
+      'Mi Account Open API call failed: timed out after 10000 ms',
+    );
+  });
+
+  it('appends the description sent by Mi Account', () => {
+    expect(new MiAccountError({ step: 'token exchange', code: 96003, description: 'bad client' }).message).toMatch(
+      / — .+ \[Mi Account says: bad client\]$/,
+    );
+  });
+
+  it('does not repeat a description equal to the hint', () => {
+    const error = new MiAccountError({ step: 'open api', hint: 'same words', description: 'same words' });
+    expect(error.message).toBe('Mi Account Open API call failed: same words');
+  });
+});
+
+describe('MiAccountError: fields', () => {
+  const error = new MiAccountError({
+    step: 'token exchange',
+    code: 96013,
+    endpoint: '/oauth2/token',
+    responseStatus: 200,
+    description: 'code expired',
+  });
+
+  it.each([
+    ['code', 96013],
+    ['errorName', 'OA_INVALID_CODE'],
+    ['hint', MI_ERROR_CODES[96013]?.hint],
+    ['status', 400],
+    ['statusCode', 400],
+    ['expose', true],
+    ['responseStatus', 200],
+    ['endpoint', '/oauth2/token'],
+    ['step', 'token exchange'],
+    ['description', 'code expired'],
+    ['name', 'MiAccountError'],
+  ])('exposes %s', (field, value) => {
+    expect(error[field as keyof MiAccountError]).toBe(value);
+  });
+
+  it('is an Error whose toString starts with its name', () => {
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error).startsWith('MiAccountError: Mi Account token exchange failed')).toBe(true);
+  });
+
+  it('has no code, name or hint without a code', () => {
+    const bare = new MiAccountError({ step: 'open api' });
+    expect([bare.code, bare.errorName, bare.hint]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('keeps the number but has no name or hint for an unknown code', () => {
+    const unknown = new MiAccountError({ step: 'open api', code: 12345 });
+    expect([unknown.code, unknown.errorName, unknown.hint]).toEqual([12345, undefined, undefined]);
+  });
+
+  it.each(['constructor', 'toString', '__proto__'])('treats a code "%s" read off the wire as unknown', (code) => {
+    const odd = new MiAccountError({ step: 'open api', code: code as unknown as number });
+    expect([odd.errorName, odd.hint]).toEqual([undefined, undefined]);
+  });
+
+  it('keeps the cause', () => {
+    const cause = new Error('socket hang up');
+    expect(new MiAccountError({ step: 'open api', cause }).cause).toBe(cause);
+  });
+
+  it('has no cause property when none is given', () => {
+    expect('cause' in new MiAccountError({ step: 'open api' })).toBe(false);
+  });
+});
+
+describe('MiAccountError: toJSON', () => {
+  const cause = new Error(`request to /oauth2/token?client_secret=${SECRET} failed`);
+  const error = new MiAccountError({
+    step: 'token exchange',
+    code: 96013,
+    endpoint: '/oauth2/token',
+    responseStatus: 200,
+    cause,
+  });
+
+  it('lists the public fields', () => {
+    expect(error.toJSON()).toEqual({
+      name: 'MiAccountError',
+      message: error.message,
+      step: 'token exchange',
+      reason: 'code_invalid',
+      code: 96013,
+      errorName: 'OA_INVALID_CODE',
+      hint: MI_ERROR_CODES[96013]?.hint,
+      status: 400,
+      expose: true,
+      responseStatus: 200,
+      endpoint: '/oauth2/token',
+    });
+  });
+
+  it('has neither cause nor stack', () => {
+    expect(error.toJSON()).not.toHaveProperty('cause');
+    expect(error.toJSON()).not.toHaveProperty('stack');
+  });
+
+  it('keeps the text of the cause out of JSON.stringify', () => {
+    expect(JSON.stringify(error)).not.toContain(SECRET);
+  });
+});
+
+describe('MiAccountRequestError and MiAccountResponseError', () => {
+  it.each([
+    ['MiAccountRequestError', MiAccountRequestError],
+    ['MiAccountResponseError', MiAccountResponseError],
+  ])('%s is a MiAccountError and an Error', (_name, ErrorClass) => {
+    const error = new ErrorClass({ step: 'open api' });
+    expect(error).toBeInstanceOf(ErrorClass);
+    expect(error).toBeInstanceOf(MiAccountError);
+    expect(error).toBeInstanceOf(Error);
+  });
+
+  it.each([
+    ['MiAccountRequestError', MiAccountRequestError],
+    ['MiAccountResponseError', MiAccountResponseError],
+  ])('%s carries its own name in name, toString and toJSON', (name, ErrorClass) => {
+    const error = new ErrorClass({ step: 'open api' });
+    expect(error.name).toBe(name);
+    expect(String(error).startsWith(`${name}: `)).toBe(true);
+    expect(error.toJSON().name).toBe(name);
+  });
+
+  it.each([
+    ['MiAccountRequestError', MiAccountRequestError],
+    ['MiAccountResponseError', MiAccountResponseError],
+  ])('%s formats its message and fields like MiAccountError', (_name, ErrorClass) => {
+    const options = { step: 'token exchange', code: 96013, endpoint: '/oauth2/token', responseStatus: 502 } as const;
+    const error = new ErrorClass(options);
+    const base = new MiAccountError(options);
+    expect({ ...error.toJSON(), name: undefined }).toEqual({ ...base.toJSON(), name: undefined });
+  });
+
+  it('keeps the cause of a request error', () => {
+    const cause = Object.assign(new Error('connect ECONNRESET'), { code: 'ECONNRESET' });
+    expect(new MiAccountRequestError({ step: 'token exchange', cause }).cause).toBe(cause);
+  });
+
+  it('is not mistaken for the other subclass', () => {
+    expect(new MiAccountRequestError({ step: 'open api' })).not.toBeInstanceOf(MiAccountResponseError);
+    expect(new MiAccountResponseError({ step: 'open api' })).not.toBeInstanceOf(MiAccountRequestError);
+  });
+});
+
+describe('redact', () => {
+  it('replaces every occurrence of a secret', () => {
+    expect(redact(`a=${SECRET}&b=${SECRET}`, [SECRET])).toBe('a=[redacted]&b=[redacted]');
+  });
+
+  it('replaces the encodeURIComponent form of a secret', () => {
+    expect(redact(`client_secret=${encodeURIComponent(SECRET)}`, [SECRET])).toBe('client_secret=[redacted]');
+  });
+
+  it('replaces the form-encoded (URLSearchParams) form of a secret', () => {
+    const secret = "it's (a) secret!~*";
+    const text = new URLSearchParams({ client_secret: secret }).toString();
+    expect(redact(text, [secret])).toBe('client_secret=[redacted]');
+  });
+
+  it('replaces a percent-encoded secret written with lower-case hex', () => {
+    expect(redact('client_secret=cl1ent-S3cret%2b%2f%3dvalue', [SECRET])).toBe('client_secret=[redacted]');
+  });
+
+  it('replaces several secrets', () => {
+    expect(redact('token=access-123 key=mac-key-456', ['access-123', undefined, 'mac-key-456'])).toBe(
+      'token=[redacted] key=[redacted]',
+    );
+  });
+
+  it('ignores secrets shorter than 4 characters', () => {
+    expect(redact('a=abc&b=', ['abc', 'a', ''])).toBe('a=abc&b=');
+  });
+
+  it('replaces a secret of exactly 4 characters', () => {
+    expect(redact('a=abcd', ['abcd'])).toBe('a=[redacted]');
+  });
+
+  it('matches regex characters in a secret literally', () => {
+    expect(redact('aXbbbc+d a.b*c+d', ['a.b*c+d'])).toBe('aXbbbc+d [redacted]');
+  });
+
+  it('leaves text without secrets unchanged', () => {
+    expect(redact('nothing to hide', [SECRET])).toBe('nothing to hide');
+  });
+});
+
+describe('sanitizeCause', () => {
+  it('returns a new Error with the message redacted', () => {
+    const original = new Error(`GET /oauth2/token?client_secret=${SECRET} failed`);
+    const copy = sanitizeCause(original, [SECRET]);
+    expect(copy).not.toBe(original);
+    expect(copy).toBeInstanceOf(Error);
+    expect(copy.message).toBe('GET /oauth2/token?client_secret=[redacted] failed');
+  });
+
+  it('redacts the stack', () => {
+    const copy = sanitizeCause(new Error(`token ${encodeURIComponent(SECRET)}`), [SECRET]);
+    expect(copy.stack).toContain('[redacted]');
+    expect(copy.stack).not.toContain(encodeURIComponent(SECRET));
+  });
+
+  it('keeps the name', () => {
+    expect(sanitizeCause(new TypeError('x'), []).name).toBe('TypeError');
+  });
+
+  it.each([
+    ['a string code', 'ECONNRESET'],
+    ['a numeric code', 96013],
+  ])('keeps %s', (_label, code) => {
+    expect((sanitizeCause(Object.assign(new Error('x'), { code }), []) as Error & { code?: unknown }).code).toBe(code);
+  });
+
+  it('drops a code that is not a string or a number', () => {
+    const copy = sanitizeCause(Object.assign(new Error('x'), { code: { secret: SECRET } }), [SECRET]);
+    expect('code' in copy).toBe(false);
+  });
+
+  it('drops every other property, such as the request', () => {
+    const original = Object.assign(new Error('x'), { config: { url: `/token?client_secret=${SECRET}` } });
+    expect(JSON.stringify(Object.entries(sanitizeCause(original, [])))).not.toContain(SECRET);
+  });
+
+  it('redacts nested causes', () => {
+    const inner = new Error(`inner ${SECRET}`);
+    const outer = new Error(`outer ${SECRET}`, { cause: inner });
+    const copy = sanitizeCause(outer, [SECRET]);
+    const nested = copy.cause as Error;
+    expect(nested).not.toBe(inner);
+    expect(nested.message).toBe('inner [redacted]');
+    expect(nested.stack).not.toContain(SECRET);
+  });
+
+  it('keeps at most three levels of nested causes', () => {
+    let chain: Error = new Error('level 6');
+    for (let level = 5; level >= 0; level -= 1) chain = new Error(`level ${level}`, { cause: chain });
+    const messages: string[] = [];
+    for (let error: unknown = sanitizeCause(chain, []); error instanceof Error; error = error.cause)
+      messages.push(error.message);
+    expect(messages).toEqual(['level 0', 'level 1', 'level 2', 'level 3']);
+  });
+
+  it('stops on a cause that refers to itself', () => {
+    const loop: Error = new Error('loop');
+    loop.cause = loop;
+    expect(sanitizeCause(loop, []).message).toBe('loop');
+  });
+
+  it('turns a non-Error into an Error with the redacted text', () => {
+    expect(sanitizeCause(`failed with ${SECRET}`, [SECRET]).message).toBe('failed with [redacted]');
+  });
+
+  it.each([
+    ['an object without a prototype', Object.create(null) as unknown],
+    [
+      'an object whose toString throws',
+      {
+        toString: () => {
+          throw new Error('boom');
+        },
+      },
+    ],
+    ['undefined', undefined],
+  ])('does not throw for %s', (_label, value) => {
+    expect(sanitizeCause(value, [SECRET])).toBeInstanceOf(Error);
+  });
+
+  it('redacts a non-Error cause nested in an Error', () => {
+    const copy = sanitizeCause(new Error('outer', { cause: `token=${SECRET}` }), [SECRET]);
+    expect((copy.cause as Error).message).toBe('token=[redacted]');
+  });
+});
+
+describe('MiAccountError: reason', () => {
+  const CODE_REASONS: ReadonlyArray<[number, MiAccountErrorReason]> = [
+    [96001, 'client_invalid'],
+    [96002, 'request_invalid'],
+    [96003, 'client_invalid'],
+    [96004, 'request_invalid'],
+    [96005, 'client_unauthorized'],
+    [96006, 'request_invalid'],
+    [96007, 'scope_invalid'],
+    [96008, 'token_invalid'],
+    [96009, 'refresh_token_invalid'],
+    [96010, 'redirect_uri_not_registered'],
+    [96011, 'request_invalid'],
+    [96012, 'access_denied'],
+    [96013, 'code_invalid'],
+  ];
+
+  it.each(CODE_REASONS)('Mi code %d is reason %s, in the error and in MI_ERROR_CODES', (code, reason) => {
+    expect(new MiAccountError({ step: 'token exchange', code }).reason).toBe(reason);
+    expect(MI_ERROR_CODES[code]?.reason).toBe(reason);
+  });
+
+  it('96012 on an Open API call is a refused signature, elsewhere a refusal', () => {
+    expect(new MiAccountError({ step: 'open api', code: 96012 }).reason).toBe('signature_refused');
+    expect(new MiAccountError({ step: 'authorization', code: 96012 }).reason).toBe('access_denied');
+  });
+
+  it('a Mi code this library does not know is mi_error, even in a subclass', () => {
+    expect(new MiAccountError({ step: 'open api', code: 70016 }).reason).toBe('mi_error');
+    expect(new MiAccountResponseError({ step: 'open api', code: 70016 }).reason).toBe('mi_error');
+  });
+
+  it.each<[string, () => MiAccountError, MiAccountErrorReason]>([
+    ['a request error', () => new MiAccountRequestError({ step: 'token exchange' }), 'network_error'],
+    ['a response error', () => new MiAccountResponseError({ step: 'open api' }), 'invalid_response'],
+    ['step configuration', () => new MiAccountError({ step: 'configuration' }), 'configuration'],
+    ['step redirect uri', () => new MiAccountError({ step: 'redirect uri' }), 'redirect_uri_not_registered'],
+    ['step state', () => new MiAccountError({ step: 'state' }), 'state_mismatch'],
+    ['an authorization error', () => new MiAccountError({ step: 'authorization' }), 'mi_error'],
+    ['an answer with no code', () => new MiAccountError({ step: 'open api', responseStatus: 200 }), 'mi_error'],
+    ['a local check', () => new MiAccountError({ step: 'token exchange' }), 'invalid_argument'],
+  ])('without a code, %s is %s', (_name, make, reason) => {
+    expect(make().reason).toBe(reason);
+  });
+
+  it('an explicit reason wins over the code, the class and the step', () => {
+    expect(new MiAccountRequestError({ step: 'open api', reason: 'timeout', status: 504 }).reason).toBe('timeout');
+    expect(new MiAccountError({ step: 'state', reason: 'configuration' }).reason).toBe('configuration');
+  });
+
+  it('a reason outside the union (from JavaScript) is ignored and derived instead', () => {
+    const options = { step: 'token refresh', code: 96009, reason: 'oops' } as unknown as MiAccountErrorOptions;
+    expect(new MiAccountError(options).reason).toBe('refresh_token_invalid');
+  });
+
+  it('errorReasonFor agrees with the constructor', () => {
+    for (const [code, reason] of CODE_REASONS) expect(errorReasonFor({ step: 'token refresh', code })).toBe(reason);
+  });
+
+  it('MI_ACCOUNT_ERROR_REASONS holds each reason once and cannot be modified', () => {
+    expect(new Set(MI_ACCOUNT_ERROR_REASONS).size).toBe(MI_ACCOUNT_ERROR_REASONS.length);
+    expect(Object.isFrozen(MI_ACCOUNT_ERROR_REASONS)).toBe(true);
+  });
+
+  it('a refusal sent by name (no Mi code) answers 403, like 96012', () => {
+    expect(new MiAccountError({ step: 'authorization', reason: 'access_denied' }).status).toBe(403);
+  });
+});
