@@ -40,7 +40,13 @@ export { parseMiResponse } from './client/response';
 export type { TokenSet, ResponseContext } from './client/response';
 export { MiScopes, normalizeScopes } from './protocol/scopes';
 export type { MiScopeName } from './protocol/scopes';
-export { MiAccountError, MiAccountRequestError, MiAccountResponseError, MI_ERROR_CODES, httpStatusFor } from './errors/errors';
+export {
+  MiAccountError,
+  MiAccountRequestError,
+  MiAccountResponseError,
+  MI_ERROR_CODES,
+  httpStatusFor,
+} from './errors/errors';
 export type { MiErrorInfo, MiAccountStep, MiAccountErrorOptions, MiAccountErrorReason } from './errors/errors';
 export { MI_ACCOUNT_ERROR_REASONS, errorReasonFor } from './errors/errors';
 export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './client/profile';

@@ -23,7 +23,12 @@ import {
   SCOPE_SEPARATOR,
 } from '../protocol';
 import { oneLine } from '../protocol/one-line';
-import { defaultSessionKey, explainStateFailures, SessionStateStore, StateStoreLike } from '../state/session-state-store';
+import {
+  defaultSessionKey,
+  explainStateFailures,
+  SessionStateStore,
+  StateStoreLike,
+} from '../state/session-state-store';
 import { assertVerifyArity } from './verify-arity';
 
 /** Scopes as names (`'profile'`, `'openid'`…) or numeric Mi IDs: an array, or one string separated by spaces or commas. */

@@ -1,7 +1,13 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { chooseAgent, ChosenAgent, dropIdleSockets } from './agents';
-import { MiAccountError, MiAccountRequestError, MiAccountResponseError, MiAccountStep, sanitizeCause } from '../errors/errors';
+import {
+  MiAccountError,
+  MiAccountRequestError,
+  MiAccountResponseError,
+  MiAccountStep,
+  sanitizeCause,
+} from '../errors/errors';
 import { ProxyConfigurationError, type EnvProxy } from './proxy-env';
 
 /** A Mi Account URL parsed once, so that each request only appends its query. */

@@ -1,6 +1,11 @@
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import createDebug from 'debug';
-import { attachDebugLog, formatLogin, formatRequest, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/observability/debug-log';
+import {
+  attachDebugLog,
+  formatLogin,
+  formatRequest,
+  MI_ACCOUNT_DEBUG_NAMESPACE,
+} from '../../lib/observability/debug-log';
 import { MiAccountError, MiAccountRequestError } from '../../lib/errors/errors';
 import { observeLogin } from '../../lib/observability/login-trace';
 import {

@@ -4,7 +4,12 @@ import { createServer, type Server } from 'node:net';
 import { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL, type MiAccountRequestContext } from '../../lib';
 import { chooseAgent, FREE_SOCKET_TIMEOUT_MS, MAX_SOCKETS, poolName } from '../../lib/transport/agents';
 import { parseEndpoint } from '../../lib/transport/http';
-import { CONSENT_HORIZON_MS, MAX_PRECONNECTS_IN_FLIGHT, preconnect, ROTATION_WINDOW_MS } from '../../lib/transport/preconnect';
+import {
+  CONSENT_HORIZON_MS,
+  MAX_PRECONNECTS_IN_FLIGHT,
+  preconnect,
+  ROTATION_WINDOW_MS,
+} from '../../lib/transport/preconnect';
 import { UserAgent } from '../helpers/browserless';
 import { startHarness, type Harness } from '../helpers/mi';
 import { loopbackSockets } from './loopback-sockets';
