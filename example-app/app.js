@@ -14,8 +14,9 @@ const {
   MiScopes,
   miAccountButton,
   normalizeScopes,
-  localeFromAcceptLanguage,
 } = require('../dist');
+// In your app: require('passport-mi-account/button').
+const { localeFromAcceptLanguage } = require('../dist/entries/button');
 const views = require('./views');
 const { createRefreshOnce } = require('./refresh-once');
 
@@ -172,6 +173,8 @@ function createApp(config) {
     nonce: res.locals.cspNonce,
     backendLabel: config.backendLabel,
     signedIn: Boolean(req.user),
+    // Failure pages tell a visitor who is still signed in who they are signed in as.
+    userName: req.user && req.user.profile ? req.user.profile.displayName : undefined,
   });
   const button = (req, res) =>
     miAccountButton({
@@ -446,6 +449,7 @@ function describeError(err, production = false) {
       status: err.status,
       title: 'Signing in with Mi Account failed',
       summary: 'The sign-in request was not valid or has expired. Go back to the home page and sign in again.',
+      signedInSummary: 'The sign-in request was not valid or has expired, so it changed nothing.',
       miCode: err.code,
       miName: err.errorName,
       // A 4xx MiAccountError's message is meant for the visitor (http-errors `expose`), in production too.

@@ -73,7 +73,7 @@ footer { max-width: 44rem; margin: 0 auto 2rem; padding: 0 1rem; font-size: .875
 /**
  * The shared page frame. `ctx` carries the CSP nonce and what the header shows; `moduleScript` is the
  * same-origin module a page runs (only pages whose CSP allows scripts may set it).
- * @param {{ nonce: string, backendLabel?: string, signedIn?: boolean, moduleScript?: string }} ctx
+ * @param {{ nonce: string, backendLabel?: string, signedIn?: boolean, userName?: string, moduleScript?: string }} ctx
  */
 function layout(ctx, title, body) {
   const script = ctx.moduleScript ? `\n<script type="module" src="${escapeHtml(ctx.moduleScript)}"></script>` : '';
@@ -118,7 +118,9 @@ function homePage(ctx, { buttonHtml, scopes, user }) {
 <p>This app signs you in with Xiaomi's Mi Account through <code>passport-mi-account</code>. The button takes you to the Mi Account
 consent page; after you approve, you come back here and see what the app received.</p>
 <div class="signin">${buttonHtml}</div>
-<p class="muted">The button speaks your browser's language (from <code>Accept-Language</code>), and so does the Mi Account page.</p>
+<p class="muted">The button speaks your browser's language (from <code>Accept-Language</code>), and so does the Mi Account page${
+      /emulator/i.test(ctx.backendLabel || '') ? ' — on the emulator, Chinese or English' : ''
+    }.</p>
 </section>
 <section class="card">
 <h2>What the app asks for</h2>
@@ -170,25 +172,48 @@ function spaCallbackPage(ctx) {
   );
 }
 
-/** Where a refused or failed login lands (failureRedirect). */
+/**
+ * Where a refused or failed login lands (failureRedirect). A visitor who is still signed in (a callback loaded
+ * again with the Back button, a second tab) is told so, so that the header's "Your profile" and the page agree.
+ */
 function loginFailedPage(ctx, { failure, buttonHtml }) {
   const cancelled = failure && failure.reason === 'access_denied';
   const heading = cancelled ? 'You cancelled the sign-in' : 'The sign-in did not complete';
-  const explanation = cancelled
-    ? 'Nothing was shared with this app. You can try again whenever you like.'
-    : 'No account was signed in. This usually means the login took too long, was started in another tab, or the session cookie did not come back.';
   const detail = failure && failure.message ? `<p class="muted">Details: ${escapeHtml(failure.message)}</p>` : '';
+  let explanation;
+  let next;
+  if (ctx.signedIn) {
+    explanation = `${stillSignedIn(ctx)} ${
+      cancelled
+        ? 'Nothing new was shared with this app.'
+        : 'This attempt changed nothing. It usually means a sign-in page was loaded again (the Back button, a reload) or the sign-in was started in another tab.'
+    }`;
+    next =
+      '<div class="actions"><a class="btn" href="/profile">Open your profile</a> <a href="/">Back to the home page</a></div>';
+  } else {
+    explanation = escapeHtml(
+      cancelled
+        ? 'Nothing was shared with this app. You can try again whenever you like.'
+        : 'No account was signed in. This usually means the login took too long, was started in another tab, or the session cookie did not come back.',
+    );
+    next = `<div class="signin">${buttonHtml}</div>
+<p><a href="/">Back to the home page</a></p>`;
+  }
   return layout(
     ctx,
     heading,
     `<section class="card" role="alert">
 <h1>${escapeHtml(heading)}</h1>
-<p>${escapeHtml(explanation)}</p>
+<p id="failure-explanation">${explanation}</p>
 ${detail}
-<div class="signin">${buttonHtml}</div>
-<p><a href="/">Back to the home page</a></p>
+${next}
 </section>`,
   );
+}
+
+/** "You are still signed in as …" (HTML) for a page that reports a failure to a signed-in visitor. */
+function stillSignedIn(ctx) {
+  return `You are still signed in as <strong>${escapeHtml(ctx.userName || 'a Mi Account user')}</strong>.`;
 }
 
 function fact(label, valueHtml, id) {
@@ -262,7 +287,8 @@ ${fact('Expires', escapeHtml(formatTime(user.expiresAt)), 'expires-at')}
 
 /**
  * A friendly error page. `view` holds only display-safe fields (never a stack):
- * { status, title, summary, miCode?, miName?, hint?, step?, detail? }
+ * { status, title, summary, signedInSummary?, miCode?, miName?, hint?, step?, detail? }
+ * (`signedInSummary` replaces `summary` for a visitor who is still signed in.)
  */
 function errorPage(ctx, view) {
   const facts = [
@@ -277,12 +303,17 @@ function errorPage(ctx, view) {
     view.hint ? fact('What it means', escapeHtml(view.hint), 'mi-hint') : '',
     fact('HTTP status', escapeHtml(view.status)),
   ].join('\n');
+  // Signed in (the header offers "Your profile"): the page says the sign-in still holds, never "sign in again".
+  const summary = ctx.signedIn && view.signedInSummary ? view.signedInSummary : view.summary;
+  const signedIn = ctx.signedIn
+    ? `\n<p id="still-signed-in">${stillSignedIn(ctx)} <a href="/profile">Open your profile</a>.</p>`
+    : '';
   return layout(
     ctx,
     view.title,
     `<section class="card" role="alert">
 <h1>${escapeHtml(view.title)}</h1>
-<p>${escapeHtml(view.summary)}</p>
+<p>${escapeHtml(summary)}</p>${signedIn}
 <dl class="facts">
 ${facts}
 </dl>

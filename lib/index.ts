@@ -1,58 +1,57 @@
+/**
+ * `passport-mi-account`: the essentials — the strategies, the client, the cookie state store, the errors and the
+ * types an app writes down. More in the subpaths `passport-mi-account/protocol` (redirect-URI checks, MAC signing,
+ * scopes, error codes, endpoints), `passport-mi-account/button`, `passport-mi-account/browser` and
+ * `passport-mi-account/emulator`.
+ *
+ * @example
+ * import { MiAccountStrategy } from 'passport-mi-account';
+ * passport.use(new MiAccountStrategy({ clientID, clientSecret, callbackURL: '/auth/mi/callback' }, verify));
+ *
+ * @module index
+ */
+// test/package/exports.test.ts snapshots the names of every entry: a list grows only on purpose.
 import { MiAccountStrategy } from './strategy/strategy';
 
 export { MiAccountStrategy, MiAccountStrategy as Strategy };
+export default MiAccountStrategy;
 export type {
   MiAccountStrategyOptions,
   MiAccountStrategyOptionsWithRequest,
   MiAccountAuthenticateOptions,
   MiAccountVerifyFunction,
   MiAccountVerifyFunctionWithRequest,
-  MiAccountDoneCallback,
-  MiScopeInput,
-  MiAccountRequest,
-  MiAccountTokenParams,
   MiAccountVerifyWithParams,
   MiAccountVerifyWithProfile,
   MiAccountVerifyWithRequestAndParams,
   MiAccountVerifyWithRequestAndProfile,
+  MiAccountDoneCallback,
+  MiAccountRequest,
+  MiAccountTokenParams,
 } from './strategy/strategy';
-export type { StateStoreLike } from './state/session-state-store';
+export type { MiAccountFailureInfo } from './strategy/failure-info';
+export type { MiAccountProfile } from './client/profile';
 export { MiAccountTokenStrategy } from './strategy/token-strategy';
-export { CookieStateStore } from './state/cookie-state-store';
-export type {
-  CookieStateStoreOptions,
-  CookieStateStoreCallback,
-  CookieStateVerifyCallback,
-  UsedStateStore,
-} from './state/cookie-state-store';
 export type {
   MiAccountTokenStrategyOptions,
   MiAccountTokenVerifyFunction,
   MiAccountTokenVerifyFunctionWithRequest,
 } from './strategy/token-strategy';
-export { MiAccountClient, DEFAULT_AUTHORIZATION_URL, DEFAULT_TOKEN_URL, DEFAULT_OPEN_API_URL } from './client/client';
-export type { MiAccountClientOptions, MiAccountCredentials, GetProfileInput } from './client/client';
-export { validateRedirectUri, compileRedirectUris } from './protocol/redirect-uri';
-export type { RedirectUriResult, RedirectUriMatcher } from './protocol/redirect-uri';
-export { signMac, createNonce } from './client/mac';
-export type { SignMacInput } from './client/mac';
-export { parseMiResponse } from './client/response';
-export type { TokenSet, ResponseContext } from './client/response';
-export { MiScopes, normalizeScopes } from './protocol/scopes';
-export type { MiScopeName } from './protocol/scopes';
-export {
-  MiAccountError,
-  MiAccountRequestError,
-  MiAccountResponseError,
-  MI_ERROR_CODES,
-  httpStatusFor,
-} from './errors/errors';
-export type { MiErrorInfo, MiAccountStep, MiAccountErrorOptions, MiAccountErrorReason } from './errors/errors';
-export { MI_ACCOUNT_ERROR_REASONS, errorReasonFor } from './errors/errors';
-export type { MiAccountProfile, ProfileWarning, ProfileIdentifier } from './client/profile';
-export { miAccountButton, miAccountButtonStyles, localeFromAcceptLanguage, toMiLocale, BUTTON_LOCALES } from './button';
-export type { MiAccountButtonOptions, ButtonLocale, ButtonSize, ButtonTheme } from './button';
+export { MiAccountClient } from './client/client';
+export type { MiAccountClientOptions, MiAccountCredentials } from './client/client';
+export type { TokenSet } from './client/response';
+export { CookieStateStore } from './state/cookie-state-store';
+export type { CookieStateStoreOptions, UsedStateStore } from './state/cookie-state-store';
+export { MiAccountError, MiAccountRequestError, MiAccountResponseError } from './errors/errors';
+export type { MiAccountErrorReason } from './errors/errors';
 export { MI_ACCOUNT_REQUEST_CHANNEL, MI_ACCOUNT_LOGIN_CHANNEL } from './observability/trace';
-export type { MiAccountRequestContext, MiAccountLoginEvent, MiAccountLoginEventName } from './observability/trace';
-export { MI_ACCOUNT_DEBUG_NAMESPACE } from './observability/debug-log';
-export default MiAccountStrategy;
+export type { MiAccountRequestContext, MiAccountLoginEvent } from './observability/trace';
+
+// The protocol helpers of passport-mi-account/protocol that the spec names, also here (the same functions).
+export { validateRedirectUri } from './protocol/redirect-uri';
+export { signMac, createNonce } from './client/mac';
+export { parseMiResponse } from './client/response';
+export { MiScopes, normalizeScopes } from './protocol/scopes';
+export { MI_ERROR_CODES } from './errors/errors';
+// The login button of passport-mi-account/button; its code loads on the first call.
+export { miAccountButton } from './entries/lazy-button';

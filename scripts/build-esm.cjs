@@ -5,7 +5,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const dist = path.join(__dirname, '..', 'dist');
-const entries = ['index', 'emulator/index', 'browser'];
+const entries = ['index', 'emulator/index', 'browser', 'entries/protocol', 'entries/button'];
 
 for (const entry of entries) {
   const cjsFile = path.join(dist, `${entry}.js`);

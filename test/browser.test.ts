@@ -7,7 +7,8 @@ import {
   MiImplicitGrantError,
   parseImplicitCallback,
 } from '../lib/browser';
-import { MI_ERROR_CODES, MiAccountError } from '../lib/errors/errors';
+import { MiAccountError } from '../lib/errors/errors';
+import { MI_ERROR_CODES } from '../lib/protocol/error-code';
 import { browserContext, libClosure, loadInSandbox, nodeOnlyUses, specifiers } from './helpers/browser-sandbox';
 
 const CLIENT_ID = '2882303761517383915';
@@ -405,6 +406,17 @@ describe('parseImplicitCallback — errors', () => {
       expect(err.message).toContain('no #fragment');
     },
   );
+
+  it.each([
+    ['state_mismatch', 403, () => parseImplicitCallback(fragment(), 'another-state')],
+    ['missing_token', 400, () => parseImplicitCallback('', STATE)],
+    ['invalid_response', 502, () => parseImplicitCallback(fragment({ expires_in: 'soon' }), STATE)],
+    ['mi_error', 502, () => parseImplicitCallback('', STATE, '?error=server_error')],
+    ['code_invalid', 400, () => parseImplicitCallback('', STATE, '?error=96013')],
+  ])('a %s error has the status of its reason, %d', (reason, status, run) => {
+    const err = parseError(run);
+    expect([err.reason, err.status, err.expose]).toEqual([reason, status, status < 500]);
+  });
 
   it('names access_token when only the state arrived', () => {
     const err = parseError(() => parseImplicitCallback(`#state=${STATE}`, STATE));

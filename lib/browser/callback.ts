@@ -1,5 +1,6 @@
 // The end of the implicit grant: the tokens of the callback page, checked (protocol §10).
-import { MI_ERROR_CODES, MiAccountErrorOptions, redact } from '../errors/errors';
+import type { MiAccountErrorOptions } from '../errors/errors';
+import { redact } from '../errors/redact';
 import {
   isHmacSha1,
   isMacTokenType,
@@ -7,6 +8,7 @@ import {
   readTokenFields,
   type TokenFieldProblem,
 } from '../protocol';
+import { miErrorInfo } from '../protocol/error-code';
 import { readCallbackParams, splitCallback } from './callback-params';
 import { clip } from './clip';
 import { invalidResponse, MiImplicitGrantError } from './implicit-grant-error';
@@ -108,7 +110,7 @@ function errorFromParams(error: string, description: string | undefined, quote: 
   const params = readAuthorizationError(error, description);
   const options: MiAccountErrorOptions = { step: 'authorization', code: params.code };
   if (params.code === undefined) options.hint = `Mi Account answered error "${quote(params.error)}"`;
-  else if (MI_ERROR_CODES[params.code] === undefined) options.hint = 'an error code this library does not know';
+  else if (miErrorInfo(params.code) === undefined) options.hint = 'an error code this library does not know';
   if (params.description !== undefined) options.description = quote(params.description, 300);
   // No reason given: derived from Mi's code (96012 → access_denied); the RFC name carries no code, so it is named.
   return new MiImplicitGrantError(params.cancelled ? 'access_denied' : undefined, options);

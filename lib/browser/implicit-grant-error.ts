@@ -6,9 +6,11 @@ import { MiAccountError, MiAccountErrorOptions, MiAccountErrorReason } from '../
  *
  * - an `error` parameter: the reason of Mi's code (`'access_denied'` when the user cancelled, `'mi_error'` for one
  *   this library does not know); `code` is Mi's number.
- * - `'state_mismatch'`: the state is missing, unknown or different; start the sign-in again.
- * - `'missing_token'`: no `access_token` or no `mac_key` in the fragment.
- * - `'invalid_response'`: a field is malformed (`expires_in`, `token_type`, `mac_algorithm`, a repeated parameter).
+ * - `'state_mismatch'` (403): the state is missing, unknown or different; start the sign-in again.
+ * - `'missing_token'` (400): no `access_token` or no `mac_key` in the fragment.
+ * - `'invalid_response'` (502): a field is malformed (`expires_in`, `token_type`, `mac_algorithm`, a repeated parameter).
+ *
+ * `status` is the status of the reason, as for every {@link MiAccountError}.
  *
  * @example
  * if (err instanceof MiImplicitGrantError && err.reason === 'state_mismatch') restartSignIn();

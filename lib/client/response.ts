@@ -1,4 +1,5 @@
-import { MiAccountError, MiAccountResponseError, MiAccountStep, redact } from '../errors/errors';
+import { MiAccountError, MiAccountResponseError, type MiAccountStep } from '../errors/errors';
+import { redact } from '../errors/redact';
 import { readMiErrorCode, readTokenFields, type TokenFieldProblem } from '../protocol';
 import { oneLine } from '../protocol/one-line';
 

@@ -27,8 +27,9 @@ interface ValidRequest {
 
 type Checked = { ok: true; request: ValidRequest } | { ok: false };
 
-function htmlError(res: ServerResponse, status: number, code: number, detail: string): void {
-  send(res, status, 'text/html; charset=utf-8', errorPage(code, detail), HTML_HEADERS);
+/** The error page, in the language of the request's `_locale`. */
+function htmlError(res: ServerResponse, status: number, code: number, detail: string, params: Params): void {
+  send(res, status, 'text/html; charset=utf-8', errorPage(code, detail, params.get('_locale')), HTML_HEADERS);
 }
 
 /** Appends `name=value` pairs to the query of a (validated) redirect URI, keeping its own query. */
@@ -64,7 +65,7 @@ function redirectError(
 function check(params: Params, config: EmulatorConfig, res: ServerResponse): Checked {
   const clientProblem = params.problem(['client_id']);
   if (clientProblem) {
-    htmlError(res, 400, 96002, clientProblem);
+    htmlError(res, 400, 96002, clientProblem, params);
     return { ok: false };
   }
   const clientID = params.get('client_id') ?? '';
@@ -75,17 +76,18 @@ function check(params: Params, config: EmulatorConfig, res: ServerResponse): Che
       400,
       96001,
       clientID === '' ? 'client_id is missing' : `no app has the App ID "${clientID.slice(0, 40)}"`,
+      params,
     );
     return { ok: false };
   }
   const redirectUri = params.get('redirect_uri');
   if (redirectUri === undefined) {
-    htmlError(res, 400, 96010, params.problem(['redirect_uri']) ?? 'redirect_uri is missing');
+    htmlError(res, 400, 96010, params.problem(['redirect_uri']) ?? 'redirect_uri is missing', params);
     return { ok: false };
   }
   const matched = client.redirectUris.match(redirectUri);
   if (!matched.ok) {
-    htmlError(res, 400, 96010, matched.reason);
+    htmlError(res, 400, 96010, matched.reason, params);
     return { ok: false };
   }
   // A repeated or over-long state is not echoed: it could not be echoed "unchanged".
@@ -164,6 +166,7 @@ export function handleAuthorizeGet(
   const page = consentPage({
     clientID: checked.request.client.id,
     appName: checked.request.client.name,
+    locale: params.get('_locale'),
     appIcon: checked.request.client.icon,
     granted: checked.request.granted,
     dropped: checked.request.dropped,

@@ -1,5 +1,6 @@
+import { CONSENT_LANGUAGES, type ConsentLanguage, type LocalizedName } from './consent-text';
 import { compileRegisteredUris, type RegisteredUris } from './redirect-match';
-import type { MiEmulatorOptions, MiEmulatorUser } from './types';
+import type { MiEmulatorClient, MiEmulatorOptions, MiEmulatorUser } from './types';
 
 /**
  * A registered app, with its redirect URIs parsed once.
@@ -12,8 +13,8 @@ export interface ClientRecord {
   readonly secret: string;
   readonly redirectUris: RegisteredUris;
   readonly sensitiveScopes: boolean;
-  /** Shown on the consent page instead of the App ID, as Mi shows the app's name. */
-  readonly name: string | undefined;
+  /** Shown on the consent page instead of the App ID, as Mi shows the app's name; by page language. */
+  readonly name: LocalizedName | undefined;
   /** URL of the app's icon on the consent page. */
   readonly icon: string | undefined;
 }
@@ -67,6 +68,30 @@ function optionalText(value: string | undefined, name: string): string | undefin
   return value.trim();
 }
 
+/** A display name, one for every language or one per page language (keys: the page languages only). */
+function displayName(value: MiEmulatorClient['name'], id: string): LocalizedName | undefined {
+  if (value === undefined || typeof value === 'string') {
+    const name = optionalText(value, `client ${id} name`);
+    return name === undefined ? undefined : { en: name };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`Mi Account emulator: client ${id} name must be a string or an object of names by language`);
+  }
+  const names: Partial<Record<ConsentLanguage, string>> = {};
+  for (const [language, name] of Object.entries(value)) {
+    const known = CONSENT_LANGUAGES.find((lang) => lang === language);
+    if (known === undefined) {
+      throw new TypeError(
+        `Mi Account emulator: client ${id} name has the language "${language.slice(0, 20)}"; use ${CONSENT_LANGUAGES.join(', ')}`,
+      );
+    }
+    const text = optionalText(name, `client ${id} name (${known})`);
+    if (text !== undefined) names[known] = text;
+  }
+  if (Object.keys(names).length === 0) throw new TypeError(`Mi Account emulator: client ${id} name has no names`);
+  return names;
+}
+
 /**
  * Checks the options and applies defaults; throws a TypeError naming the first problem.
  *
@@ -92,7 +117,7 @@ export function normalizeOptions(options: MiEmulatorOptions): EmulatorConfig {
       secret: client.clientSecret,
       redirectUris: compileRegisteredUris(client.redirectURIs),
       sensitiveScopes: client.sensitiveScopes === true,
-      name: optionalText(client.name, `client ${id} name`),
+      name: displayName(client.name, id),
       icon: optionalText(client.icon, `client ${id} icon`),
     });
   }

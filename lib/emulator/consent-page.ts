@@ -1,7 +1,7 @@
-import { MI_ERROR_CODES } from '../errors/errors';
 import type { UserRecord } from './config';
+import { consentText, localizedName, type ConsentText, type LocalizedName } from './consent-text';
+import { FAVICON_PATH } from './favicon';
 import { escapeHtml } from './http';
-import { scopeWords } from './scope-grant';
 
 /**
  * Security headers of the emulator's HTML pages: no scripts, no framing (clickjacking on consent).
@@ -11,7 +11,7 @@ import { scopeWords } from './scope-grant';
  */
 export const HTML_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data: http: https:; frame-ancestors 'none'",
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data: http: https:; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };
@@ -25,7 +25,10 @@ const STYLE = `
   fieldset { border: 1px solid #8a8a8a; border-radius: 8px; margin: 1rem 0; padding: .5rem 1rem; }
   legend { font-weight: 600; padding: 0 .25rem; }
   label { display: flex; align-items: center; gap: .5rem; padding: .4rem 0; cursor: pointer; }
-  label img { width: 32px; height: 32px; border-radius: 50%; }
+  .avatar { flex: none; width: 32px; height: 32px; border-radius: 50%; object-fit: cover; }
+  .avatar-initial { display: inline-flex; align-items: center; justify-content: center; color: #fff; font-size: .875rem; line-height: 1; }
+  .initial-0 { background: #b34400; } .initial-1 { background: #0b57d0; } .initial-2 { background: #1e7a3a; }
+  .initial-3 { background: #6b4fbb; } .initial-4 { background: #5f6368; }
   .app-icon { display: block; width: 64px; height: 64px; border-radius: 14px; margin-bottom: .75rem; }
   input[type=radio] { width: 1.1rem; height: 1.1rem; accent-color: #b34400; }
   .actions { display: flex; gap: .75rem; margin-top: 1.25rem; }
@@ -43,18 +46,19 @@ const STYLE = `
     :focus-visible { outline-color: #8ab4f8; }
   }`;
 
-function layout(title: string, body: string): string {
+function layout(text: ConsentText, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${text.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml">
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
-<p class="brand">Mi Account <span class="note">(local emulator)</span></p>
+<p class="brand">${escapeHtml(text.brand)}${text.gap}<span class="note">${escapeHtml(text.emulatorNote)}</span></p>
 ${body}
 </main>
 </body>
@@ -62,21 +66,28 @@ ${body}
 `;
 }
 
-function listInWords(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] ?? ''}`;
+/** How many background colours the initial placeholder has (`.initial-0` … in the style sheet). */
+const INITIAL_COLOURS = 5;
+
+/** The user's avatar, or a same-size circle with the nickname's first letter, so that every row aligns. */
+function avatarHtml(user: UserRecord): string {
+  if (user.avatar) return `<img class="avatar" src="${escapeHtml(user.avatar)}" alt="" width="32" height="32">`;
+  const initial = Array.from(user.nickname.trim())[0]?.toLocaleUpperCase() ?? '?';
+  let hash = 0;
+  for (const char of user.id) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 1_000_003;
+  return `<span class="avatar avatar-initial initial-${hash % INITIAL_COLOURS}" aria-hidden="true">${escapeHtml(initial)}</span>`;
 }
 
 /**
  * What the consent page needs to show and to send back.
  *
  * @example
- * const input: ConsentPageInput = { clientID: '2882303761517383915', granted: ['1'], dropped: ['6'], users, hidden: [['state', 'xyz']] };
+ * const input: ConsentPageInput = { clientID: '2882303761517383915', granted: ['1'], dropped: ['6'], users, hidden: [['state', 'xyz']], locale: 'zh_CN' };
  */
 export interface ConsentPageInput {
   readonly clientID: string;
-  /** The app's display name; the page names the App ID without one. */
-  readonly appName?: string;
+  /** The app's display name(s); the page names the App ID without one. */
+  readonly appName?: LocalizedName;
   /** URL of the app's icon. */
   readonly appIcon?: string;
   /** Scope IDs that will be granted. */
@@ -86,76 +97,93 @@ export interface ConsentPageInput {
   readonly users: readonly UserRecord[];
   /** The authorization request's own parameters, sent back in hidden inputs. */
   readonly hidden: ReadonlyArray<readonly [string, string]>;
+  /** Mi's `_locale` of the request (`zh_CN`, `en_US`…): the page's language; English when absent or unknown. */
+  readonly locale?: string;
 }
 
 /**
  * The consent page: pick a test user, then Approve or Deny, in a plain form (works without scripts
- * and with the keyboard alone).
+ * and with the keyboard alone), in the language of the request's `_locale`.
  *
  * @example
- * send(res, 200, 'text/html; charset=utf-8', consentPage({ clientID, granted: ['1'], dropped: [], users, hidden }), HTML_HEADERS);
+ * send(res, 200, 'text/html; charset=utf-8', consentPage({ clientID, granted: ['1'], dropped: [], users, hidden, locale: 'zh_CN' }), HTML_HEADERS);
  */
 export function consentPage(input: ConsentPageInput): string {
-  const app = input.appName === undefined ? `app ${escapeHtml(input.clientID)}` : escapeHtml(input.appName);
+  const text = consentText(input.locale);
+  const appName = input.appName === undefined ? undefined : localizedName(input.appName, text.lang);
+  const app = appName ?? text.app(input.clientID);
   const icon = input.appIcon === undefined ? '' : `<img class="app-icon" src="${escapeHtml(input.appIcon)}" alt="">\n`;
   const heading =
     input.granted.length === 0
-      ? `Sign in to ${app} with your Mi Account`
-      : `Allow ${app} to access your ${escapeHtml(listInWords(input.granted.map((id) => scopeWords(id).short)))}?`;
+      ? text.signInTo(app)
+      : text.allow(app, text.list(input.granted.map((id) => text.scope(id).short)));
   const scopeList =
     input.granted.length === 0
-      ? '<p>The app asks for no data beyond signing you in.</p>'
-      : `<p id="scopes-intro">The app will receive:</p>\n<ul aria-labelledby="scopes-intro">\n${input.granted
+      ? `<p>${escapeHtml(text.noData)}</p>`
+      : `<p id="scopes-intro">${escapeHtml(text.receives)}</p>\n<ul aria-labelledby="scopes-intro">\n${input.granted
           .map(
-            (id) => `<li>${escapeHtml(scopeWords(id).long)} <span class="note">(scope ${escapeHtml(id)})</span></li>`,
+            (id) =>
+              `<li>${escapeHtml(text.scope(id).long)}${text.gap}<span class="note">${escapeHtml(text.scopeNote(id))}</span></li>`,
           )
           .join('\n')}\n</ul>`;
   const dropped =
     input.dropped.length === 0
       ? ''
-      : `<p class="note">Not available to this app (no privacy review): ${escapeHtml(listInWords(input.dropped.map((id) => scopeWords(id).long)))}.</p>`;
+      : `<p class="note">${escapeHtml(text.notAvailable(text.list(input.dropped.map((id) => text.scope(id).long))))}</p>`;
   const users = input.users
     .map((user, index) => {
       const id = `user-${index}`;
-      const avatar = user.avatar ? `<img src="${escapeHtml(user.avatar)}" alt="">` : '';
-      return `<label for="${id}"><input type="radio" id="${id}" name="user" value="${escapeHtml(user.id)}"${index === 0 ? ' checked' : ''}>${avatar}<span>${escapeHtml(user.nickname)} <span class="note">(user ${escapeHtml(user.id)})</span></span></label>`;
+      return `<label for="${id}"><input type="radio" id="${id}" name="user" value="${escapeHtml(user.id)}"${index === 0 ? ' checked' : ''}>${avatarHtml(user)}<span>${escapeHtml(user.nickname)}${text.gap}<span class="note">${escapeHtml(text.userNote(user.id))}</span></span></label>`;
     })
     .join('\n');
   const hidden = input.hidden
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
   return layout(
-    `Sign in with Mi Account — ${input.appName ?? `app ${input.clientID}`}`,
-    `${icon}<h1>${heading}</h1>
+    text,
+    `${text.signInWithMi} — ${app}`,
+    `${icon}<h1>${escapeHtml(heading)}</h1>
 ${scopeList}
 ${dropped}
 <form method="post" action="/oauth2/authorize">
 ${hidden}
 <fieldset>
-<legend>Sign in as</legend>
+<legend>${escapeHtml(text.signInAs)}</legend>
 ${users}
 </fieldset>
 <div class="actions">
-<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="deny">Deny</button>
+<button type="submit" name="decision" value="approve">${escapeHtml(text.approve)}</button>
+<button type="submit" name="decision" value="deny">${escapeHtml(text.deny)}</button>
 </div>
 </form>`,
   );
 }
 
+// Xiaomi's names of the codes the authorization page shows itself (it redirects with the others); the
+// emulator's own table, as it plays the server (not the client library's).
+const ERROR_NAMES: Readonly<Record<number, string>> = {
+  96001: 'OA_CLIENT_NOT_EXISTS',
+  96002: 'OA_INVALID_REQUEST',
+  96010: 'OA_INVALID_REDIRECT_URI',
+};
+
 /**
- * The page Mi Account shows instead of redirecting, when the client or the redirect_uri cannot be trusted.
+ * The page Mi Account shows instead of redirecting, when the client or the redirect_uri cannot be trusted,
+ * in the language of the request's `_locale` (the technical detail stays English, for the developer).
  *
  * @example
- * send(res, 400, 'text/html; charset=utf-8', errorPage(96010, 'redirect_uri matches no registered redirect URI'), HTML_HEADERS);
+ * send(res, 400, 'text/html; charset=utf-8', errorPage(96010, 'redirect_uri matches no registered redirect URI', 'zh_CN'), HTML_HEADERS);
  */
-export function errorPage(code: number, detail: string): string {
-  const info = MI_ERROR_CODES[code];
-  const name = info?.name ?? 'ERROR';
+export function errorPage(code: number, detail: string, locale?: string): string {
+  const text = consentText(locale);
+  const name = (Object.hasOwn(ERROR_NAMES, code) ? ERROR_NAMES[code] : undefined) ?? 'ERROR';
+  const meaning = (Object.hasOwn(text.errors, code) ? text.errors[code] : undefined) ?? text.errors.other;
+  const end = text.lang === 'en' ? '.' : '。';
   return layout(
-    `Mi Account error ${code} ${name}`,
-    `<h1>Error ${code} ${escapeHtml(name)}</h1>
-<p>${escapeHtml(info?.hint ?? 'the request could not be handled')}.</p>
-<p class="note">${escapeHtml(detail)}</p>`,
+    text,
+    text.errorTitle(code, name),
+    `<h1>${escapeHtml(text.errorHeading(code, name))}</h1>
+<p>${escapeHtml(meaning)}${end}</p>
+<p class="note">${escapeHtml(text.detailLabel)}${escapeHtml(detail)}</p>`,
   );
 }

@@ -1,4 +1,4 @@
-import type { MiEmulatorClient, MiEmulatorUser } from './types';
+import type { MiEmulatorClient, MiEmulatorLanguage, MiEmulatorUser } from './types';
 
 function initialAvatar(initial: string, background: string): string {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120"><circle cx="60" cy="60" r="60" fill="${background}"/><text x="60" y="78" font-family="sans-serif" font-size="52" fill="#fff" text-anchor="middle">${initial}</text></svg>`;
@@ -20,11 +20,14 @@ export const DEMO_CLIENT: Readonly<{
   redirectURIs: string;
   /** true: the demo app may receive phone and email. */
   sensitiveScopes: boolean;
+  /** Its display name on the consent page, per page language: 'Example app', '示例应用', '範例應用程式'. */
+  name: Readonly<Record<MiEmulatorLanguage, string>>;
 }> = Object.freeze({
   clientID: '2882303761517383915',
   clientSecret: 'demo-secret-5Xk2Qv9LmN3pR7tW',
   redirectURIs: 'http://localhost:3000/;http://127.0.0.1:3000/',
   sensitiveScopes: true,
+  name: Object.freeze({ en: 'Example app', 'zh-CN': '示例应用', 'zh-TW': '範例應用程式', 'zh-HK': '範例應用程式' }),
 } satisfies MiEmulatorClient);
 
 /**

@@ -11,6 +11,7 @@ export type {
   MiEmulator,
   MiEmulatorClient,
   MiEmulatorFault,
+  MiEmulatorLanguage,
   MiEmulatorOptions,
   MiEmulatorStats,
   MiEmulatorUser,

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { handleAuthorizeGet, handleAuthorizePost } from './authorize';
 import { normalizeOptions, type EmulatorConfig } from './config';
 import { errorPage, HTML_HEADERS } from './consent-page';
+import { sendFavicon } from './favicon';
 import { answerWithFault, assertFault } from './faults';
 import { BodyError, isFormContentType, Params, readBody, send, splitTarget } from './http';
 import { handleOpenApi, sendOpenApiError } from './open-api';
@@ -26,7 +27,7 @@ function noop(): void {
   // Errors of a single request or socket (client went away) must not crash the emulator.
 }
 
-/** Answers an error in the format of the endpoint the request was for. */
+/** Answers an error in the format of the endpoint the request was for (an authorization page in the query's `_locale`). */
 function sendError(
   res: ServerResponse,
   path: string,
@@ -34,11 +35,13 @@ function sendError(
   status: number,
   code: number,
   description: string,
+  query?: URLSearchParams,
 ): void {
   if (path === TOKEN_PATH) sendTokenError(res, ctx.config, { code, description, status });
-  else if (path === AUTHORIZE_PATH)
-    send(res, status, 'text/html; charset=utf-8', errorPage(code, description), HTML_HEADERS);
-  else sendOpenApiError(res, code, description, status);
+  else if (path === AUTHORIZE_PATH) {
+    const page = errorPage(code, description, new Params(query ?? new URLSearchParams()).get('_locale'));
+    send(res, status, 'text/html; charset=utf-8', page, HTML_HEADERS);
+  } else sendOpenApiError(res, code, description, status);
 }
 
 function route(
@@ -56,7 +59,7 @@ function route(
     body !== '' &&
     !isFormContentType(req.headers['content-type'])
   ) {
-    sendError(res, path, ctx, 415, 96002, 'the body must be application/x-www-form-urlencoded');
+    sendError(res, path, ctx, 415, 96002, 'the body must be application/x-www-form-urlencoded', query);
     return;
   }
   if (path === AUTHORIZE_PATH) {
@@ -64,7 +67,7 @@ function route(
     else if (method === 'POST') handleAuthorizePost(new Params(new URLSearchParams(body)), res, ctx.config, ctx.store);
     else {
       res.setHeader('allow', 'GET, POST');
-      sendError(res, path, ctx, 405, 96002, `method ${method.slice(0, 20)} is not allowed (use GET or POST)`);
+      sendError(res, path, ctx, 405, 96002, `method ${method.slice(0, 20)} is not allowed (use GET or POST)`, query);
     }
     return;
   }
@@ -72,6 +75,7 @@ function route(
     handleToken(new Params(query, new URLSearchParams(body)), method, res, ctx.config, ctx.store);
     return;
   }
+  if (sendFavicon(method, path, res)) return;
   handleOpenApi(req, res, path, new Params(query), ctx.config, ctx.store);
 }
 
@@ -99,8 +103,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context, s
     }
     // The rest of an unread body would be taken for the next request: end this connection after answering.
     res.setHeader('connection', 'close');
-    if (err instanceof BodyError) sendError(res, path, ctx, err.status, 96002, err.message);
-    else sendError(res, path, ctx, 500, 96002, 'the emulator failed to handle this request');
+    if (err instanceof BodyError) sendError(res, path, ctx, err.status, 96002, err.message, query);
+    else sendError(res, path, ctx, 500, 96002, 'the emulator failed to handle this request', query);
   }
 }
 

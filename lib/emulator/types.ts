@@ -24,6 +24,15 @@ export type MiEmulatorFault =
     };
 
 /**
+ * A language the emulator's pages speak, picked from the authorization request's `_locale`
+ * (`zh_CN` → `'zh-CN'`, `zh_TW` → `'zh-TW'`, `zh_HK` → `'zh-HK'`, anything else → `'en'`).
+ *
+ * @example
+ * const name: MiEmulatorClient['name'] = { en: 'Example app', 'zh-CN': '示例应用' } satisfies Partial<Record<MiEmulatorLanguage, string>>;
+ */
+export type MiEmulatorLanguage = 'en' | 'zh-CN' | 'zh-TW' | 'zh-HK';
+
+/**
  * An app registered on the emulated Mi developer console.
  *
  * @example
@@ -38,8 +47,11 @@ export interface MiEmulatorClient {
   readonly redirectURIs: string | readonly string[];
   /** Whether the app passed Xiaomi's privacy review for phone (4) and email (6); default false. */
   readonly sensitiveScopes?: boolean;
-  /** The app's display name, shown on the consent page as Mi shows it; default: the App ID. */
-  readonly name?: string;
+  /**
+   * The app's display name, shown on the consent page as Mi shows it; default: the App ID. One name, or one per
+   * page language (`{ en: 'Example app', 'zh-CN': '示例应用' }`; a missing language falls back to English).
+   */
+  readonly name?: string | Readonly<Partial<Record<MiEmulatorLanguage, string>>>;
   /** URL of the app's icon, shown next to its name on the consent page. */
   readonly icon?: string;
 }

@@ -1,7 +1,12 @@
-import createDebug from 'debug';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import type { Channel } from 'node:diagnostics_channel';
 import { oneLine } from '../protocol/one-line';
-import type { MiAccountLoginEvent, MiAccountRequestContext } from './trace';
+import {
+  MI_ACCOUNT_LOGIN_CHANNEL,
+  MI_ACCOUNT_REQUEST_CHANNEL,
+  type MiAccountLoginEvent,
+  type MiAccountRequestContext,
+} from './channels';
 
 /** The `debug` namespace of this library: `DEBUG=passport-mi-account node app.js`. */
 export const MI_ACCOUNT_DEBUG_NAMESPACE = 'passport-mi-account';
@@ -25,7 +30,7 @@ interface LoggedChannels {
 export function attachDebugLog(
   requests: LoggedChannels,
   logins: Channel,
-  log: DebugLogger = createDebug(MI_ACCOUNT_DEBUG_NAMESPACE),
+  log: DebugLogger = createLogger(),
 ): () => void {
   if (!log.enabled) return () => undefined;
   const onRequest = (message: unknown) => log('%s', formatRequest(message as MiAccountRequestContext));
@@ -36,6 +41,48 @@ export function attachDebugLog(
     requests.asyncEnd.unsubscribe(onRequest);
     logins.unsubscribe(onLogin);
   };
+}
+
+// DEBUG as the library found it when it loaded, as `debug` reads it when it loads (not on every call).
+const namedAtLoad = debugNames(process.env.DEBUG, MI_ACCOUNT_DEBUG_NAMESPACE);
+let started = false;
+
+/**
+ * Attaches the log to the library's channels (found by name, as any subscriber finds them) when the `DEBUG`
+ * environment variable named `passport-mi-account` as the library loaded; only then is `debug` loaded, at the first
+ * call to Mi Account or login milestone (lib/observability/trace calls this then). Runs once.
+ */
+export function startDebugLog(): void {
+  if (started) return;
+  started = true;
+  if (!namedAtLoad) return;
+  // The channel names of a tracing channel (Node's own, and lib/observability/trace's fallback).
+  const requests = { asyncEnd: diagnosticsChannel.channel(`tracing:${MI_ACCOUNT_REQUEST_CHANNEL}:asyncEnd`) };
+  attachDebugLog(requests, diagnosticsChannel.channel(MI_ACCOUNT_LOGIN_CHANNEL));
+}
+
+/**
+ * Whether the `DEBUG` value `value` enables `namespace`, by the rules of `debug` 4: names separated by commas or
+ * blanks, `*` matching anything, a name after `-` excluded.
+ */
+export function debugNames(value: string | undefined, namespace: string): boolean {
+  const names = (value ?? '')
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const matches = (template: string) => {
+    const pattern = template.split('*').map((part) => part.replace(/[.+?^$()|[\]{}\\]/g, '\\$&'));
+    return new RegExp(`^${pattern.join('.*')}$`).test(namespace);
+  };
+  if (names.some((name) => name.startsWith('-') && matches(name.slice(1)))) return false;
+  return names.some((name) => !name.startsWith('-') && matches(name));
+}
+
+// `debug` is loaded on first use only: requiring the library costs nothing when nobody debugs it.
+function createLogger(): DebugLogger {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  const createDebug = require('debug') as (namespace: string) => DebugLogger;
+  return createDebug(MI_ACCOUNT_DEBUG_NAMESPACE);
 }
 
 /** `token exchange GET 127.0.0.1:8080/oauth2/token → 200 in 12.3 ms` (a failure adds the error's message). */

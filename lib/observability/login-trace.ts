@@ -20,7 +20,8 @@ const MAX_REASON_LENGTH = 200;
 /**
  * Publishes the milestones of the request passport hands to `target` on the login channel: `callback` now when it is
  * Mi Account's callback, then `redirect`, `success` or `failure` when passport is told the outcome. Does nothing when
- * nobody listens. `target` is passport's per-request strategy object; its actions are wrapped, not changed.
+ * nobody listens. `target` is passport's per-request strategy object, which stands for the login in every milestone
+ * (also in {@link tokensObtained} and {@link profileLoaded}); its actions are wrapped, not changed.
  */
 export function observeLogin(target: PassportActions, req: { query?: unknown; body?: unknown }): void {
   if (!loginObserved()) return;
@@ -28,36 +29,39 @@ export function observeLogin(target: PassportActions, req: { query?: unknown; bo
   const query = (req.query ?? {}) as Record<string, unknown>;
   const body = (req.body ?? {}) as Record<string, unknown>;
   if (query.error !== undefined || query.code !== undefined || body.code !== undefined) {
-    publishLogin(req, strategy, 'callback');
+    publishLogin(target, strategy, 'callback');
   }
-  wrap(target, 'redirect', (url: unknown) => publishLogin(req, strategy, 'redirect', redirectDetails(url)));
+  wrap(target, 'redirect', (url: unknown) => publishLogin(target, strategy, 'redirect', redirectDetails(url)));
   wrap(target, 'fail', (challenge: unknown, status: unknown) =>
-    publishLogin(req, strategy, 'failure', {
+    publishLogin(target, strategy, 'failure', {
       reason: truncate(typeof challenge === 'string' ? challenge : (challenge as { message?: unknown })?.message),
       status: typeof status === 'number' ? status : 401,
       code: numeric((challenge as { code?: unknown })?.code),
     }),
   );
-  wrap(target, 'error', (err: unknown) => publishLogin(req, strategy, 'failure', errorDetails(err)));
-  wrap(target, 'success', () => publishLogin(req, strategy, 'success'));
+  wrap(target, 'error', (err: unknown) => publishLogin(target, strategy, 'failure', errorDetails(err)));
+  wrap(target, 'success', () => publishLogin(target, strategy, 'success'));
 }
 
-/** Publishes `tokens` for the login of `req`: granted scopes and lifetime, never a token. */
-export function tokensObtained(req: object, strategy: string, tokens: TokenSet): void {
+/**
+ * Publishes `tokens` for `login` (passport's strategy object of the request, as given to {@link observeLogin}): granted
+ * scopes and lifetime, never a token.
+ */
+export function tokensObtained(login: object, strategy: string, tokens: TokenSet): void {
   if (!loginObserved()) return;
-  publishLogin(req, strategy, 'tokens', { scope: tokens.scope, expiresIn: tokens.expiresIn });
+  publishLogin(login, strategy, 'tokens', { scope: tokens.scope, expiresIn: tokens.expiresIn });
 }
 
-/** Wraps a profile callback so that a loaded profile publishes `profile` (scopes and warning count, no user data). */
+/** Wraps a profile callback: a loaded profile publishes `profile` for `login` (scopes, warning count; no user data). */
 export function profileLoaded<T extends (err?: unknown, profile?: MiAccountProfile) => void>(
-  req: object,
+  login: object,
   strategy: string,
   done: T,
 ): T {
   if (!loginObserved()) return done;
   return ((err?: unknown, profile?: MiAccountProfile) => {
     if (profile)
-      publishLogin(req, strategy, 'profile', { scope: profile.scopes, warnings: profile.warnings?.length ?? 0 });
+      publishLogin(login, strategy, 'profile', { scope: profile.scopes, warnings: profile.warnings?.length ?? 0 });
     done(err, profile);
   }) as T;
 }

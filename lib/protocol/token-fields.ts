@@ -147,3 +147,21 @@ export function isMacTokenType(tokenType: string): boolean {
 export function isHmacSha1(macAlgorithm: string): boolean {
   return /^hmac-?sha-?1$/i.test(macAlgorithm);
 }
+
+/** Longest access token or mac_key a caller may present: Mi Account's are far shorter. */
+export const MAX_TOKEN_LENGTH = 512;
+// RFC 6750 b64token characters, which are all Mi Account's tokens and mac_keys are made of.
+const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9\\-._~+/=]{1,${MAX_TOKEN_LENGTH}}$`);
+
+/**
+ * Why a presented access token or mac_key cannot be one Mi Account issued (too long, or a character outside RFC 6750's
+ * b64token), or `undefined` when it has the shape. Lets a server refuse such a value before any call to Mi Account.
+ *
+ * @example
+ * tokenShapeProblem('mac_key', 'k3y/+=')  // undefined
+ * tokenShapeProblem('mac_key', 'a b')     // 'mac_key is not a Mi Account token: at most 512 letters, digits and - . _ ~ + / ='
+ */
+export function tokenShapeProblem(field: string, value: string): string | undefined {
+  if (TOKEN_SHAPE.test(value)) return undefined;
+  return `${field} is not a Mi Account token: at most ${MAX_TOKEN_LENGTH} letters, digits and - . _ ~ + / =`;
+}

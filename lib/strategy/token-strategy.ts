@@ -8,8 +8,8 @@ import { parseMacAuthorizationHeader } from '../client/mac';
 import { MissingIdentifierError, type MiAccountProfile, type ProfileIdentifier } from '../client/profile';
 import { isRecord } from '../client/response';
 import { normalizeClientID, normalizeScopes } from '../protocol';
-import { MAX_SECRET_LENGTH } from '../errors/redact';
-import type { MiAccountDoneCallback } from './strategy';
+import { tokenShapeProblem } from '../protocol/token-fields';
+import type { MiAccountDoneCallback } from './types';
 
 /** Verify callback of {@link MiAccountTokenStrategy}: the verified access token and the user's profile. */
 export type MiAccountTokenVerifyFunction = (
@@ -77,9 +77,6 @@ export interface MiAccountTokenStrategyOptions {
   /** Strategy name. Default `'mi-account-token'`. */
   name?: string;
 }
-
-// Mi's tokens and mac_keys are short RFC 6750 b64tokens: anything longer or odder is refused before it costs anything.
-const MI_TOKEN = new RegExp(`^[A-Za-z0-9\\-._~+/=]{1,${MAX_SECRET_LENGTH}}$`);
 
 function missingIdentifierHint(identifier: ProfileIdentifier): string {
   return identifier === 'openId'
@@ -267,7 +264,9 @@ export class MiAccountTokenStrategy extends Strategy {
       if (typeof macKey !== 'string' || macKey === '') {
         return `${this.fields.macKey} is missing: send the mac_key from the token response with the ${this.fields.accessToken}`;
       }
-      const odd = notMiToken(this.fields.accessToken, accessToken) ?? notMiToken(this.fields.macKey, macKey);
+      // Refused before any call to Mi or redaction, whose cost a longer or odder value would set.
+      const odd =
+        tokenShapeProblem(this.fields.accessToken, accessToken) ?? tokenShapeProblem(this.fields.macKey, macKey);
       return odd ?? { accessToken, macKey };
     }
     return `Missing Mi Account credentials: send ${this.fields.accessToken} and ${this.fields.macKey} in the JSON body${this.allowQueryToken ? ', the query,' : ''} or an Authorization: MAC ${this.fields.accessToken}="…", ${this.fields.macKey}="…" header`;
@@ -290,12 +289,6 @@ export class MiAccountTokenStrategy extends Strategy {
 /** The failure info of a token Mi Account refused: its message, Mi's code and the reason to branch on. */
 function refusal({ message, code }: { message: string; code: number }): object {
   return { message, code, reason: errorReasonFor({ step: 'open api', code }) };
-}
-
-// A value Mi never issues is refused before any call to Mi or redaction, whose cost it would set.
-function notMiToken(field: string, value: string): string | undefined {
-  if (MI_TOKEN.test(value)) return undefined;
-  return `${field} is not a Mi Account token: at most ${MAX_SECRET_LENGTH} letters, digits and - . _ ~ + / =`;
 }
 
 /** The caches are keyed by a digest, so they hold no token or mac_key. */

@@ -1,8 +1,9 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { Endpoint } from './http';
+import type * as http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Endpoint } from './endpoint';
 import { proxyFor, type EnvProxy } from './proxy-env';
 import { ForwardAgent, TunnelAgent } from './proxy-tunnel';
+import { connectionsAhead, WarmHttpAgent, WarmHttpsAgent } from './warm-agent';
 
 /**
  * Idle keep-alive sockets close after this long, so a connection opened when a login starts survives a user's 5–30 s
@@ -24,8 +25,9 @@ const KEEP_ALIVE = {
   timeout: FREE_SOCKET_TIMEOUT_MS,
 } as const;
 
-// The library's own agents: logins reuse connections to Mi Account without touching the app's global agents.
-const direct = { 'http:': new http.Agent(KEEP_ALIVE), 'https:': new https.Agent(KEEP_ALIVE) };
+// The library's own agents: logins reuse connections to Mi Account without touching the app's global agents, and
+// pre-connect opens connections ahead in them (lib/transport/preconnect).
+const direct = { 'http:': new WarmHttpAgent(KEEP_ALIVE), 'https:': new WarmHttpsAgent(KEEP_ALIVE) };
 // One agent per proxy URL and target protocol, so connections through a proxy are kept alive too.
 const proxied = new Map<string, http.Agent>();
 const MAX_PROXY_AGENTS = 16;
@@ -58,19 +60,21 @@ export function chooseAgent(endpoint: Endpoint, agent: http.Agent | undefined): 
 }
 
 /**
- * Destroys the idle sockets `agent` keeps for the origin of `options`, so the next request opens a fresh connection:
- * after one idle socket to a host proved dead, the others (closed by the same server or load balancer) are suspect.
+ * Destroys the idle sockets `agent` keeps in pool `name` (and those it opened ahead), so the next request opens a fresh
+ * connection: after one idle socket to a host proved dead, the others (closed by the same server or load balancer)
+ * are suspect.
  */
-export function dropIdleSockets(agent: http.Agent, options: http.RequestOptions): void {
-  for (const socket of [...(agent.freeSockets[poolName(agent, options)] ?? [])]) socket.destroy();
+export function dropIdleSockets(agent: http.Agent, name: string): void {
+  for (const socket of [...(agent.freeSockets[name] ?? [])]) socket.destroy();
+  connectionsAhead(agent)?.dropIdle(name);
 }
 
-/** The key of `agent`'s pools for a request with `options`, as http.Agent#addRequest computes it. */
-export function poolName(agent: http.Agent, options: http.RequestOptions): string {
-  // Request options overlaid with the agent's own.
-  return agent.getName({
-    ...options,
-    host: options.hostname ?? options.host,
-    ...(agent as unknown as { options?: http.AgentOptions }).options,
-  } as http.ClientRequestArgs);
+/** The name of `agent`'s pool that holds the busy `socket` (as `agent.getName` gave it), if any. */
+export function poolOf(agent: http.Agent, socket: Socket): string | undefined {
+  return Object.entries(agent.sockets).find(([, sockets]) => sockets?.includes(socket))?.[0];
+}
+
+/** Whether a request on `socket` went out on a connection opened before it: reused from the pool, or opened ahead. */
+export function openedBefore(agent: http.Agent, socket: Socket, request: http.ClientRequest): boolean {
+  return request.reusedSocket || connectionsAhead(agent)?.openedAhead(socket) === true;
 }

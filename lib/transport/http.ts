@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { chooseAgent, ChosenAgent, dropIdleSockets } from './agents';
+import { chooseAgent, ChosenAgent, dropIdleSockets, openedBefore, poolOf } from './agents';
+import { socketHost, socketPort, type Endpoint } from './endpoint';
 import {
   MiAccountError,
   MiAccountRequestError,
@@ -10,35 +11,7 @@ import {
 } from '../errors/errors';
 import { ProxyConfigurationError, type EnvProxy } from './proxy-env';
 
-/** A Mi Account URL parsed once, so that each request only appends its query. */
-export interface Endpoint {
-  readonly protocol: 'http:' | 'https:';
-  readonly hostname: string;
-  readonly host: string;
-  readonly port: string;
-  readonly pathname: string;
-  /** The query already on the configured URL, without `?` (kept in front of the request's own). */
-  readonly search: string;
-}
-
-/** Parses an absolute http(s) URL into an {@link Endpoint}; `undefined` when it is not one. */
-export function parseEndpoint(value: string): Endpoint | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  return {
-    protocol: url.protocol,
-    hostname: url.hostname,
-    host: url.host,
-    port: url.port,
-    pathname: url.pathname,
-    search: url.search.slice(1),
-  };
-}
+export { parseEndpoint, type Endpoint } from './endpoint';
 
 export interface HttpRequest {
   endpoint: Endpoint;
@@ -127,8 +100,8 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const options: http.RequestOptions = {
       method: request.method,
       protocol: target.protocol,
-      hostname: target.hostname.replace(/^\[|\]$/g, ''),
-      port: target.port || (target.protocol === 'https:' ? 443 : 80),
+      hostname: socketHost(target),
+      port: socketPort(target),
       path: forward ? `http://${target.host}${path}` : path,
       headers,
       agent: chosen.agent,
@@ -155,18 +128,17 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         );
       }
       current = req;
+      // The pool of a connection opened before this request (reused, or opened ahead), whose idle peers are suspect.
+      let staleCandidate: { pool: string | undefined } | undefined;
+      req.once('socket', (socket) => {
+        if (openedBefore(chosen.agent, socket, req)) staleCandidate = { pool: poolOf(chosen.agent, socket) };
+      });
       req.on('error', (err) => {
         // A late error of the first attempt's request must not start another retry.
         if (settled || req !== current) return;
         const code = (err as { code?: unknown }).code;
-        if (
-          attempt === 1 &&
-          !responded &&
-          req.reusedSocket &&
-          typeof code === 'string' &&
-          STALE_SOCKET_CODES.has(code)
-        ) {
-          dropIdleSockets(chosen.agent, options);
+        if (attempt === 1 && !responded && staleCandidate && typeof code === 'string' && STALE_SOCKET_CODES.has(code)) {
+          if (staleCandidate.pool !== undefined) dropIdleSockets(chosen.agent, staleCandidate.pool);
           return send(2);
         }
         finish(err instanceof MiAccountError ? err : networkError(request, err, chosen.proxy));

@@ -11,9 +11,11 @@ const session = require('express-session');
 const { Passport } = require('passport');
 const OAuth2Strategy = require('passport-oauth2');
 const lib = require('../../dist');
+const { compileRedirectUris } = require('../../dist/entries/protocol');
 const { readTokenResponse, readOpenApiResponse } = require('../../dist/client/response');
 const { buildProfile } = require('../../dist/client/profile');
 const { XiaomiStyleStrategy } = require('./wan/xiaomi-style-strategy');
+const { measureRequireTime } = require('./require-time');
 
 const CLIENT_ID = '2882303761517383915';
 const CLIENT_SECRET = 'bench-secret-value';
@@ -530,12 +532,12 @@ function microbench() {
     return Number(process.hrtime.bigint() - t0) / n;
   };
   const registered = 'https://abc.com/oauth;https://id.abc.com/;http://localhost:3000/';
-  const matcher = lib.compileRedirectUris(registered);
+  const matcher = compileRedirectUris(registered);
   const candidate = 'https://x.abc.com/oauth/callback?x=1';
   const validateCached = time(() => lib.validateRedirectUri(candidate, registered));
   const validateCompiled = time(() => matcher.match(candidate));
   const validateFresh = time(
-    (i) => lib.compileRedirectUris(`${registered};https://n${i}.example/`).match(candidate),
+    (i) => compileRedirectUris(`${registered};https://n${i}.example/`).match(candidate),
     iterations / 10,
   );
   const tokenBody = `&&&START&&&${JSON.stringify({ access_token: 'a'.repeat(64), expires_in: 7776000, refresh_token: 'r'.repeat(64), scope: '1 3 4 6', token_type: 'mac', mac_key: 'k'.repeat(27), mac_algorithm: 'HmacSha1', openId: '2.0abc' })}`;
@@ -697,6 +699,8 @@ async function main() {
   const micro = microbench();
   process.stderr.write('bench: tracing overhead…\n');
   const tracing = await tracingOverhead();
+  process.stderr.write('bench: require time…\n');
+  const requireTime = measureRequireTime(quick ? 9 : 21);
 
   const mb = (bytes) => `${fmt(bytes / 1024 / 1024)} MB`;
   const growth = mem.after20k - mem.after1k;
@@ -728,6 +732,7 @@ async function main() {
     `| validateRedirectUri (list cached) / compiled matcher / list parsed each call | ${fmt(micro.validateCached / 1000, 2)} µs / ${fmt(micro.validateCompiled / 1000, 2)} µs / ${fmt(micro.validateFresh / 1000, 2)} µs | | |`,
     `| library CPU per login (parse token, 2 MACs, 2 envelopes, profile) | ${fmt(micro.perLogin / 1000, 1)} µs | | |`,
     ...tracingRows(tracing),
+    `| require('passport-mi-account') in a fresh process (medians of ${requireTime.runs} interleaved runs) | ${fmt(requireTime.ours)} ms | require('passport-oauth2'): ${fmt(requireTime.passportOAuth2)} ms → ratio ${fmt(requireTime.ratio, 2)} | ≤ 1.4 × |`,
   ];
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);

@@ -54,6 +54,7 @@ interface LoginResult {
   body: { user?: Record<string, unknown> | null };
   hops: string[];
   trap?: string;
+  button?: boolean;
 }
 
 async function runApp(dir: string, file: string): Promise<LoginResult> {
@@ -152,11 +153,12 @@ describe('consumer projects built from npm pack', () => {
     expect(result.body.user).toMatchObject(expectedUser);
   });
 
-  it('Koa 3 (koa-passport): logs in through the emulator', async () => {
+  it('Koa 3 (koa-passport): logs in through the emulator; its login page renders passport-mi-account/button', async () => {
     const dir = path.join(work, 'apps', 'koa');
     write(dir, { 'package.json': manifest({}, 'commonjs'), 'main.js': KOA_MAIN, 'harness.cjs': HARNESS });
     const result = await runApp(dir, 'main.js');
     expect(result.hops).toEqual(['/auth/mi', '/oauth2/authorize', '/auth/mi/callback', '/profile']);
     expect(result.body.user).toMatchObject(expectedUser);
+    expect(result.button).toBe(true);
   });
 });

@@ -78,9 +78,12 @@ import passport from 'passport';
 import {
   MiAccountStrategy,
   type MiAccountAuthenticateOptions,
+  type MiAccountFailureInfo,
   type MiAccountVerifyWithProfile,
   type MiAccountVerifyWithRequestAndProfile,
 } from 'passport-mi-account';
+import { miAccountButton, localeFromAcceptLanguage } from 'passport-mi-account/button';
+import { validateRedirectUri, type RedirectUriResult } from 'passport-mi-account/protocol';
 
 const base = { clientID: '2882303761517383915', clientSecret: 'secret', callbackURL: '/auth/mi/callback' };
 
@@ -133,7 +136,22 @@ app.get('/auth/mi/callback', passport.authenticate('mi-account', perLogin), (req
 // @ts-expect-error skipConfirm is a boolean: the per-login options are typed, not any.
 passport.authenticate('mi-account', { skipConfirm: 'yes' });
 
-export { app };
+// A custom callback: the info of a login the strategy refuses is typed (reason to branch on, Mi's code).
+app.get('/auth/mi/custom', (req, res, next) =>
+  passport.authenticate('mi-account', (err: unknown, user: Express.User | false, info?: MiAccountFailureInfo) => {
+    if (err) return next(err);
+    if (!user) return res.status(info?.reason === 'access_denied' ? 403 : 401).json({ reason: info?.reason, code: info?.code });
+    res.json(user);
+  })(req, res, next),
+);
+
+// The subpaths: the login button, and the protocol helpers.
+app.get('/login', (req, res) => {
+  res.send(miAccountButton({ href: '/auth/mi', locale: localeFromAcceptLanguage(req.headers['accept-language']) }));
+});
+const registered: RedirectUriResult = validateRedirectUri('https://app.example/auth/mi/callback', 'https://app.example/');
+
+export { app, registered };
 `;
 
 /** tsconfig of a type-checking consumer: strict, module node16 (CJS or ESM decided by package.json "type"). */
@@ -300,6 +318,7 @@ const Koa = require('koa');
 const { createSession } = require('koa-session');
 const passport = require('koa-passport');
 const { MiAccountStrategy } = require('passport-mi-account');
+const { miAccountButton } = require('passport-mi-account/button');
 const { freePort, startEmulator, login, options } = require('./harness.cjs');
 
 async function main() {
@@ -323,10 +342,12 @@ async function main() {
       return passport.authenticate('mi-account', { successRedirect: '/profile', failureRedirect: '/failed' })(ctx, next);
     }
     if (ctx.path === '/profile') ctx.body = { user: ctx.state.user ?? null };
+    if (ctx.path === '/login') ctx.body = miAccountButton({ href: '/auth/mi', locale: ctx.get('accept-language') });
   });
   const server = app.listen(port, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  const result = await login('http://127.0.0.1:' + port + '/auth/mi');
+  const page = await fetch('http://127.0.0.1:' + port + '/login', { headers: { 'accept-language': 'fr' } }).then((r) => r.text());
+  const result = { ...(await login('http://127.0.0.1:' + port + '/auth/mi')), button: page.includes('href="/auth/mi"') && page.includes('lang="fr"') };
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
   await emulator.close();

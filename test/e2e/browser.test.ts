@@ -77,7 +77,8 @@ describeBrowser(`example app in Chromium (${runInBrowser ? CHROMIUM_PATH : SKIP_
     await button.click();
     await page.waitForURL(onConsentPage);
     expect(new URL(page.url()).origin).toBe(example.emulator!.url);
-    await expect(page.locator('h1').textContent()).resolves.toContain(`app ${DEMO_CLIENT.clientID}`);
+    // The demo app by its display name, as Mi shows an app (never its raw App ID).
+    await expect(page.locator('h1').textContent()).resolves.toContain(`Allow ${DEMO_CLIENT.name.en} to access`);
     await page.screenshot({ path: resultPath('consent.png'), fullPage: true });
     await page.getByLabel('Alex Morgan').check();
     await page.getByRole('button', { name: 'Approve' }).click();

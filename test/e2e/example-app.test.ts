@@ -220,6 +220,41 @@ describe('example app over HTTP (embedded emulator, auto-approving user 1001)', 
     const html = await (await fetch(`${example.url}/login?failed=1`)).text();
     expect(html).toContain('The sign-in did not complete');
     expect(html).not.toContain('Details:');
+    // Signed out: the header offers no profile, and the page says so.
+    expect(html).not.toContain('Your profile');
+    expect(html).toContain('No account was signed in.');
+  });
+
+  it('a callback loaded again after signing in: title, header and page all say the visitor is still signed in', async () => {
+    const agent = new CookieAgent();
+    const { hops } = await agent.follow(`${example.url}/auth/mi`);
+    const callback = hops.find((hop) => new URL(hop).pathname === '/auth/mi/callback');
+    expect(new URL(hops[hops.length - 1]!).pathname).toBe('/profile');
+    const replay = await agent.follow(callback!);
+    const html = await replay.response.text();
+    expect(new URL(replay.hops[replay.hops.length - 1]!).pathname).toBe('/login');
+    expect(html).toContain('<title>The sign-in did not complete · passport-mi-account example</title>');
+    expect(html).toContain('<a class="home" href="/profile">Your profile</a>');
+    expect(html).toContain('<h1>The sign-in did not complete</h1>');
+    expect(html).toContain('You are still signed in as <strong>Alex Morgan</strong>. This attempt changed nothing.');
+    expect(html).toContain('<a class="btn" href="/profile">Open your profile</a>');
+    expect(html).not.toContain('No account was signed in');
+    expect((await agent.request(`${example.url}/profile`)).status).toBe(200);
+  });
+
+  it('a Mi Account error on a new sign-in while signed in: the error page says the visitor is still signed in', async () => {
+    const { agent } = await signIn();
+    const response = await agent.request(
+      `${example.url}/auth/mi/callback?error=96013&state=${await pendingLoginState(agent)}`,
+    );
+    const html = await response.text();
+    expect(response.status).toBe(400);
+    expect(html).toContain('<a class="home" href="/profile">Your profile</a>');
+    expect(html).toContain('The sign-in request was not valid or has expired, so it changed nothing.');
+    expect(html).toContain(
+      '<p id="still-signed-in">You are still signed in as <strong>Alex Morgan</strong>. <a href="/profile">Open your profile</a>.</p>',
+    );
+    expect(html).not.toContain('sign in again');
   });
 
   it('shows the Mi code, name and hint of an authorization error (502), without a stack trace', async () => {
@@ -243,6 +278,8 @@ describe('example app over HTTP (embedded emulator, auto-approving user 1001)', 
     const html = await response.text();
     expect(response.status).toBe(400);
     expect(html).toContain('<code>96013 OA_INVALID_CODE</code>');
+    expect(html).toContain('Go back to the home page and sign in again.');
+    expect(html).not.toContain('still signed in');
     expect(serverInternals(html)).toEqual([]);
     // The visitor's mistake, not the server's: nothing to log.
     expect(serverLog.slice(before)).toEqual([]);

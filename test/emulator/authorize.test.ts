@@ -27,7 +27,7 @@ const REQUEST = {
   scope: '1 3 6',
   state: 'st4te',
   skip_confirm: 'false',
-  _locale: 'zh_CN',
+  _locale: 'en_US',
 };
 
 describe('consent page', () => {

@@ -12,6 +12,7 @@ describe('DEMO_CLIENT and DEMO_USERS', () => {
       clientSecret: expect.any(String),
       redirectURIs: 'http://localhost:3000/;http://127.0.0.1:3000/',
       sensitiveScopes: true,
+      name: { en: 'Example app', 'zh-CN': '示例应用', 'zh-TW': '範例應用程式', 'zh-HK': '範例應用程式' },
     });
   });
 
@@ -30,11 +31,40 @@ describe('runEmulatorCli', () => {
     emulator = undefined;
   });
 
-  it('prints the URL and the MI_CLIENT_ID / MI_CLIENT_SECRET line', async () => {
+  it('prints the URL and, for the example app and for any app, a line to paste that names the emulator', async () => {
     const lines: string[] = [];
     emulator = await runEmulatorCli({ MI_EMULATOR_PORT: '0' }, (line) => lines.push(line));
     expect(lines[0]).toBe(`Mi Account emulator listening on ${emulator.url}`);
-    expect(lines).toContain(`MI_CLIENT_ID=${DEMO_CLIENT.clientID} MI_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`);
+    const credentials = `MI_CLIENT_ID=${DEMO_CLIENT.clientID} MI_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`;
+    expect(lines).toContain(`MI_EMULATOR_URL=${emulator.url} ${credentials} npm start`);
+    expect(lines).toContain(`MI_ACCOUNT_EMULATOR_HOST=127.0.0.1:${emulator.port} ${credentials}`);
+    // The credentials alone would send an app to the real Mi Account: never printed without the emulator.
+    const withCredentials = lines.filter((line) => line.includes('MI_CLIENT_ID='));
+    expect(withCredentials).toHaveLength(2);
+    for (const line of withCredentials) expect(line).toMatch(/^MI_(?:EMULATOR_URL|ACCOUNT_EMULATOR_HOST)=/);
+  });
+
+  it('prints lines whose emulator address answers as this emulator', async () => {
+    const lines: string[] = [];
+    emulator = await runEmulatorCli({ MI_EMULATOR_PORT: '0' }, (line) => lines.push(line));
+    const env = (prefix: string): Record<string, string> =>
+      Object.fromEntries(
+        (lines.find((line) => line.startsWith(prefix)) ?? '')
+          .split(' ')
+          .filter((word) => word.includes('='))
+          .map((word) => word.split('=') as [string, string]),
+      );
+    const exampleEnv = env('MI_EMULATOR_URL=');
+    const anyAppEnv = env('MI_ACCOUNT_EMULATOR_HOST=');
+    expect(exampleEnv.MI_CLIENT_ID).toBe(DEMO_CLIENT.clientID);
+    expect(anyAppEnv.MI_CLIENT_SECRET).toBe(DEMO_CLIENT.clientSecret);
+    for (const base of [exampleEnv.MI_EMULATOR_URL, `http://${anyAppEnv.MI_ACCOUNT_EMULATOR_HOST}`]) {
+      const res = await fetch(
+        `${base}/oauth2/authorize?client_id=${exampleEnv.MI_CLIENT_ID}&redirect_uri=${encodeURIComponent('http://localhost:3000/auth/mi/callback')}&response_type=code`,
+      );
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Example app');
+    }
   });
 
   it('registers the redirect URIs of MI_REDIRECT_URIS and offers the demo users', async () => {

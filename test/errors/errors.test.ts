@@ -1,16 +1,13 @@
 import {
-  errorReasonFor,
-  MI_ACCOUNT_ERROR_REASONS,
-  MI_ERROR_CODES,
   MiAccountError,
   MiAccountErrorOptions,
   MiAccountErrorReason,
   MiAccountRequestError,
   MiAccountResponseError,
   MiAccountStep,
-  redact,
-  sanitizeCause,
 } from '../../lib/errors/errors';
+import { errorReasonFor, MI_ACCOUNT_ERROR_REASONS } from '../../lib/errors/reasons';
+import { MI_ERROR_CODES } from '../../lib/protocol/error-code';
 
 // Protocol §8.
 const PROTOCOL_CODES: ReadonlyArray<[number, string]> = [
@@ -264,134 +261,6 @@ describe('MiAccountRequestError and MiAccountResponseError', () => {
   });
 });
 
-describe('redact', () => {
-  it('replaces every occurrence of a secret', () => {
-    expect(redact(`a=${SECRET}&b=${SECRET}`, [SECRET])).toBe('a=[redacted]&b=[redacted]');
-  });
-
-  it('replaces the encodeURIComponent form of a secret', () => {
-    expect(redact(`client_secret=${encodeURIComponent(SECRET)}`, [SECRET])).toBe('client_secret=[redacted]');
-  });
-
-  it('replaces the form-encoded (URLSearchParams) form of a secret', () => {
-    const secret = "it's (a) secret!~*";
-    const text = new URLSearchParams({ client_secret: secret }).toString();
-    expect(redact(text, [secret])).toBe('client_secret=[redacted]');
-  });
-
-  it('replaces a percent-encoded secret written with lower-case hex', () => {
-    expect(redact('client_secret=cl1ent-S3cret%2b%2f%3dvalue', [SECRET])).toBe('client_secret=[redacted]');
-  });
-
-  it('replaces several secrets', () => {
-    expect(redact('token=access-123 key=mac-key-456', ['access-123', undefined, 'mac-key-456'])).toBe(
-      'token=[redacted] key=[redacted]',
-    );
-  });
-
-  it('ignores secrets shorter than 4 characters', () => {
-    expect(redact('a=abc&b=', ['abc', 'a', ''])).toBe('a=abc&b=');
-  });
-
-  it('replaces a secret of exactly 4 characters', () => {
-    expect(redact('a=abcd', ['abcd'])).toBe('a=[redacted]');
-  });
-
-  it('matches regex characters in a secret literally', () => {
-    expect(redact('aXbbbc+d a.b*c+d', ['a.b*c+d'])).toBe('aXbbbc+d [redacted]');
-  });
-
-  it('leaves text without secrets unchanged', () => {
-    expect(redact('nothing to hide', [SECRET])).toBe('nothing to hide');
-  });
-});
-
-describe('sanitizeCause', () => {
-  it('returns a new Error with the message redacted', () => {
-    const original = new Error(`GET /oauth2/token?client_secret=${SECRET} failed`);
-    const copy = sanitizeCause(original, [SECRET]);
-    expect(copy).not.toBe(original);
-    expect(copy).toBeInstanceOf(Error);
-    expect(copy.message).toBe('GET /oauth2/token?client_secret=[redacted] failed');
-  });
-
-  it('redacts the stack', () => {
-    const copy = sanitizeCause(new Error(`token ${encodeURIComponent(SECRET)}`), [SECRET]);
-    expect(copy.stack).toContain('[redacted]');
-    expect(copy.stack).not.toContain(encodeURIComponent(SECRET));
-  });
-
-  it('keeps the name', () => {
-    expect(sanitizeCause(new TypeError('x'), []).name).toBe('TypeError');
-  });
-
-  it.each([
-    ['a string code', 'ECONNRESET'],
-    ['a numeric code', 96013],
-  ])('keeps %s', (_label, code) => {
-    expect((sanitizeCause(Object.assign(new Error('x'), { code }), []) as Error & { code?: unknown }).code).toBe(code);
-  });
-
-  it('drops a code that is not a string or a number', () => {
-    const copy = sanitizeCause(Object.assign(new Error('x'), { code: { secret: SECRET } }), [SECRET]);
-    expect('code' in copy).toBe(false);
-  });
-
-  it('drops every other property, such as the request', () => {
-    const original = Object.assign(new Error('x'), { config: { url: `/token?client_secret=${SECRET}` } });
-    expect(JSON.stringify(Object.entries(sanitizeCause(original, [])))).not.toContain(SECRET);
-  });
-
-  it('redacts nested causes', () => {
-    const inner = new Error(`inner ${SECRET}`);
-    const outer = new Error(`outer ${SECRET}`, { cause: inner });
-    const copy = sanitizeCause(outer, [SECRET]);
-    const nested = copy.cause as Error;
-    expect(nested).not.toBe(inner);
-    expect(nested.message).toBe('inner [redacted]');
-    expect(nested.stack).not.toContain(SECRET);
-  });
-
-  it('keeps at most three levels of nested causes', () => {
-    let chain: Error = new Error('level 6');
-    for (let level = 5; level >= 0; level -= 1) chain = new Error(`level ${level}`, { cause: chain });
-    const messages: string[] = [];
-    for (let error: unknown = sanitizeCause(chain, []); error instanceof Error; error = error.cause)
-      messages.push(error.message);
-    expect(messages).toEqual(['level 0', 'level 1', 'level 2', 'level 3']);
-  });
-
-  it('stops on a cause that refers to itself', () => {
-    const loop: Error = new Error('loop');
-    loop.cause = loop;
-    expect(sanitizeCause(loop, []).message).toBe('loop');
-  });
-
-  it('turns a non-Error into an Error with the redacted text', () => {
-    expect(sanitizeCause(`failed with ${SECRET}`, [SECRET]).message).toBe('failed with [redacted]');
-  });
-
-  it.each([
-    ['an object without a prototype', Object.create(null) as unknown],
-    [
-      'an object whose toString throws',
-      {
-        toString: () => {
-          throw new Error('boom');
-        },
-      },
-    ],
-    ['undefined', undefined],
-  ])('does not throw for %s', (_label, value) => {
-    expect(sanitizeCause(value, [SECRET])).toBeInstanceOf(Error);
-  });
-
-  it('redacts a non-Error cause nested in an Error', () => {
-    const copy = sanitizeCause(new Error('outer', { cause: `token=${SECRET}` }), [SECRET]);
-    expect((copy.cause as Error).message).toBe('token=[redacted]');
-  });
-});
-
 describe('MiAccountError: reason', () => {
   const CODE_REASONS: ReadonlyArray<[number, MiAccountErrorReason]> = [
     [96001, 'client_invalid'],
@@ -458,5 +327,99 @@ describe('MiAccountError: reason', () => {
 
   it('a refusal sent by name (no Mi code) answers 403, like 96012', () => {
     expect(new MiAccountError({ step: 'authorization', reason: 'access_denied' }).status).toBe(403);
+  });
+});
+
+describe('MiAccountError: status follows from the reason alone', () => {
+  // The one table (http-errors convention): 4xx the user's or the caller's doing, 500 the app's setup, 502/504 Mi's.
+  const STATUS: Record<MiAccountErrorReason, number> = {
+    access_denied: 403,
+    code_invalid: 400,
+    token_invalid: 401,
+    refresh_token_invalid: 401,
+    signature_refused: 401,
+    scope_invalid: 500,
+    client_invalid: 500,
+    client_unauthorized: 500,
+    redirect_uri_not_registered: 500,
+    request_invalid: 500,
+    mi_error: 502,
+    state_mismatch: 403,
+    missing_token: 400,
+    missing_identifier: 403,
+    configuration: 500,
+    invalid_argument: 500,
+    timeout: 504,
+    network_error: 502,
+    invalid_response: 502,
+    response_too_large: 502,
+  };
+  const STEPS: MiAccountStep[] = [
+    'authorization',
+    'token exchange',
+    'token refresh',
+    'open api',
+    'redirect uri',
+    'configuration',
+    'state',
+  ];
+  const CLASSES = [MiAccountError, MiAccountRequestError, MiAccountResponseError] as const;
+
+  it('the table has a status for every reason of the union', () => {
+    expect(Object.keys(STATUS).sort()).toEqual([...MI_ACCOUNT_ERROR_REASONS].sort());
+  });
+
+  it.each(MI_ACCOUNT_ERROR_REASONS.map((reason) => [reason, STATUS[reason]] as const))(
+    'reason %s answers %d whatever the class and the step',
+    (reason, status) => {
+      for (const ErrorClass of CLASSES) {
+        for (const step of STEPS) {
+          const err = new ErrorClass({ step, reason });
+          expect({ step, name: err.name, status: err.status, statusCode: err.statusCode, expose: err.expose }).toEqual({
+            step,
+            name: err.name,
+            status,
+            statusCode: status,
+            expose: status < 500,
+          });
+        }
+      }
+    },
+  );
+
+  it.each(Object.keys(MI_ERROR_CODES).map(Number))(
+    'Mi code %d answers the status of its reason at every step',
+    (code) => {
+      for (const ErrorClass of CLASSES) {
+        for (const step of STEPS) {
+          const err = new ErrorClass({ step, code, responseStatus: 200 });
+          expect(err.status).toBe(STATUS[err.reason]);
+        }
+      }
+    },
+  );
+
+  it('96012 answers 403 as a refusal and 401 as a refused signature of an Open API call', () => {
+    expect(new MiAccountError({ step: 'authorization', code: 96012 }).status).toBe(403);
+    expect(new MiAccountError({ step: 'open api', code: 96012, responseStatus: 200 }).status).toBe(401);
+  });
+
+  it('a configuration error answers 500 whether the request or the app’s setup found it', () => {
+    expect(new MiAccountRequestError({ step: 'token exchange', reason: 'configuration' }).status).toBe(500);
+    expect(new MiAccountError({ step: 'configuration' }).status).toBe(500);
+  });
+
+  it('a timeout answers 504 without an explicit status', () => {
+    expect(new MiAccountRequestError({ step: 'open api', reason: 'timeout' }).status).toBe(504);
+  });
+
+  it('an explicit 4xx or 5xx status wins over the reason', () => {
+    const err = new MiAccountError({ step: 'redirect uri', reason: 'invalid_argument', status: 400 });
+    expect([err.reason, err.status, err.statusCode, err.expose]).toEqual(['invalid_argument', 400, 400, true]);
+  });
+
+  it.each([200, 302, 399, 600, 404.5, Number.NaN, '500'])('an explicit status %p is ignored', (status) => {
+    const options = { step: 'state', status } as unknown as MiAccountErrorOptions;
+    expect(new MiAccountError(options).status).toBe(403);
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { redact } from '../../lib/errors/errors';
+import { redact } from '../../lib/errors/redact';
 
 const RUNS = 300;
 const MARK = '[redacted]';
@@ -174,5 +174,49 @@ describe('redact: every encoded form of a secret (#14)', () => {
     const started = performance.now();
     redact(text, secrets);
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('redact: the plain forms', () => {
+  const SECRET = 'cl1ent-S3cret+/=value';
+
+  it('replaces every occurrence of a secret', () => {
+    expect(redact(`a=${SECRET}&b=${SECRET}`, [SECRET])).toBe('a=[redacted]&b=[redacted]');
+  });
+
+  it('replaces the encodeURIComponent form of a secret', () => {
+    expect(redact(`client_secret=${encodeURIComponent(SECRET)}`, [SECRET])).toBe('client_secret=[redacted]');
+  });
+
+  it('replaces the form-encoded (URLSearchParams) form of a secret', () => {
+    const secret = "it's (a) secret!~*";
+    const text = new URLSearchParams({ client_secret: secret }).toString();
+    expect(redact(text, [secret])).toBe('client_secret=[redacted]');
+  });
+
+  it('replaces a percent-encoded secret written with lower-case hex', () => {
+    expect(redact('client_secret=cl1ent-S3cret%2b%2f%3dvalue', [SECRET])).toBe('client_secret=[redacted]');
+  });
+
+  it('replaces several secrets', () => {
+    expect(redact('token=access-123 key=mac-key-456', ['access-123', undefined, 'mac-key-456'])).toBe(
+      'token=[redacted] key=[redacted]',
+    );
+  });
+
+  it('ignores secrets shorter than 4 characters', () => {
+    expect(redact('a=abc&b=', ['abc', 'a', ''])).toBe('a=abc&b=');
+  });
+
+  it('replaces a secret of exactly 4 characters', () => {
+    expect(redact('a=abcd', ['abcd'])).toBe('a=[redacted]');
+  });
+
+  it('matches regex characters in a secret literally', () => {
+    expect(redact('aXbbbc+d a.b*c+d', ['a.b*c+d'])).toBe('aXbbbc+d [redacted]');
+  });
+
+  it('leaves text without secrets unchanged', () => {
+    expect(redact('nothing to hide', [SECRET])).toBe('nothing to hide');
   });
 });

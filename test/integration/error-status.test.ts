@@ -1,6 +1,7 @@
 import express from 'express';
 import session from 'express-session';
 import type { Server } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Passport } from 'passport';
 import {
@@ -9,10 +10,9 @@ import {
   MiAccountError,
   MiAccountRequestError,
   MiAccountResponseError,
-  MiAccountStep,
   MiAccountStrategy,
-  httpStatusFor,
 } from '../../lib';
+import type { MiAccountStep } from '../../lib/errors/reasons';
 import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator, MiEmulatorFault } from '../../lib/emulator';
 
@@ -83,6 +83,29 @@ describe('error status follows http-errors: the status the app should answer wit
     await emulator.close();
   });
   beforeEach(() => (app.errors.length = 0));
+
+  const clientOptions = () => ({
+    clientID: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectURI: `http://127.0.0.1:${port}/auth/mi/callback`,
+    tokenURL: emulator.tokenURL,
+    openApiURL: emulator.openApiURL,
+  });
+  const client = () => new MiAccountClient(clientOptions());
+
+  /** A code from the emulator's authorization endpoint (auto-approved) for these scopes. */
+  async function code(scope: string): Promise<string> {
+    const url = new URL(emulator.authorizationURL);
+    url.search = new URLSearchParams({
+      client_id: CLIENT_ID,
+      redirect_uri: clientOptions().redirectURI,
+      response_type: 'code',
+      scope,
+      state: 'state-1',
+    }).toString();
+    const response = await fetch(url, { redirect: 'manual' });
+    return new URL(response.headers.get('location')!).searchParams.get('code')!;
+  }
 
   /** Runs a login up to the callback; returns the callback's response and the callback URL. */
   async function callback(): Promise<{ response: Response; url: string }> {
@@ -167,9 +190,38 @@ describe('error status follows http-errors: the status the app should answer wit
       .catch((e: unknown) => e);
     expect(call).toMatchObject({ code: 96008, status: 401, expose: true });
   });
+
+  it('an agent that cannot send the request (the app’s configuration) is 500, not a Mi fault', async () => {
+    const client = new MiAccountClient({
+      clientID: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      redirectURI: `http://127.0.0.1:${port}/auth/mi/callback`,
+      tokenURL: emulator.tokenURL,
+      agent: new HttpsAgent(),
+    });
+    const err = await client.exchangeCode('any-code').catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'MiAccountRequestError', reason: 'configuration', status: 500, expose: false });
+  });
+
+  it('a signature Mi refuses on the Open API (96012) is 401, like an invalid token', async () => {
+    const tokens = await client().exchangeCode(await code('1 3'));
+    const signing = new MiAccountClient({ ...clientOptions(), signRequests: true });
+    const err = await signing
+      .call('/user/profile', { accessToken: tokens.accessToken, macKey: 'not-the-mac-key' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 96012, reason: 'signature_refused', status: 401, expose: true });
+  });
+
+  it('a token that cannot give profile.id (no openid scope) is 403', async () => {
+    const tokens = await client().exchangeCode(await code('1'));
+    const err = await client()
+      .getProfile({ accessToken: tokens.accessToken, macKey: tokens.macKey, scope: '1' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'missing_identifier', status: 403, expose: true });
+  });
 });
 
-describe('httpStatusFor: the table, per code and step', () => {
+describe('the status of a Mi code, per step: the status of its reason', () => {
   const STEPS: MiAccountStep[] = ['authorization', 'token exchange', 'token refresh', 'open api'];
   const EXPECTED: Record<number, number> = {
     96001: 500,
@@ -186,11 +238,15 @@ describe('httpStatusFor: the table, per code and step', () => {
     96012: 403,
     96013: 400,
   };
+  // 96012 on an Open API call is a refused MAC signature (signature_refused): the credentials, like 96008.
+  const expected = (code: number, step: MiAccountStep) =>
+    code === 96012 && step === 'open api' ? 401 : EXPECTED[code]!;
   const rows = Object.keys(MI_ERROR_CODES).flatMap((code) => STEPS.map((step) => [Number(code), step] as const));
 
   it.each(rows)('Mi code %d at step %s', (code, step) => {
     const err = new MiAccountError({ step, code, responseStatus: 200 });
-    expect([err.status, err.statusCode, err.expose]).toEqual([EXPECTED[code], EXPECTED[code], EXPECTED[code]! < 500]);
+    const status = expected(code, step);
+    expect([err.status, err.statusCode, err.expose]).toEqual([status, status, status < 500]);
   });
 
   it.each<[string, () => MiAccountError, number]>([
@@ -202,11 +258,16 @@ describe('httpStatusFor: the table, per code and step', () => {
     ['an unknown error on the authorization redirect', () => new MiAccountError({ step: 'authorization' }), 502],
     ['a state that does not verify', () => new MiAccountError({ step: 'state' }), 403],
     ['a configuration error', () => new MiAccountError({ step: 'configuration' }), 500],
+    [
+      'a configuration error found by the request (a proxy, an agent)',
+      () => new MiAccountRequestError({ step: 'token exchange', reason: 'configuration' }),
+      500,
+    ],
     ['an unregistered redirect URI', () => new MiAccountError({ step: 'redirect uri', code: 96010 }), 500],
     ['a local usage error (no mac_key)', () => new MiAccountError({ step: 'open api' }), 500],
     ['a response error', () => new MiAccountResponseError({ step: 'token exchange', responseStatus: 200 }), 502],
     ['a network error', () => new MiAccountRequestError({ step: 'token exchange' }), 502],
-    ['a timeout', () => new MiAccountRequestError({ step: 'open api', status: 504 }), 504],
+    ['a timeout', () => new MiAccountRequestError({ step: 'open api', reason: 'timeout' }), 504],
     ['an explicit status', () => new MiAccountError({ step: 'state', status: 500 }), 500],
     ['an out-of-range status is ignored', () => new MiAccountError({ step: 'state', status: 200 }), 403],
   ])('%s', (_name, make, status) => {
@@ -214,10 +275,5 @@ describe('httpStatusFor: the table, per code and step', () => {
     expect(err.status).toBe(status);
     expect(err.statusCode).toBe(status);
     expect(err.expose).toBe(status < 500);
-  });
-
-  it('httpStatusFor agrees with the constructor', () => {
-    expect(httpStatusFor({ step: 'token exchange', code: 96013 })).toBe(400);
-    expect(httpStatusFor({ step: 'open api', responseStatus: 200 })).toBe(502);
   });
 });

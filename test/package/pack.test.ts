@@ -55,6 +55,14 @@ describe('the published package', () => {
         'dist/index.d.mts',
         'dist/emulator/index.js',
         'dist/browser.mjs',
+        'dist/entries/protocol.js',
+        'dist/entries/protocol.mjs',
+        'dist/entries/protocol.d.ts',
+        'dist/entries/protocol.d.mts',
+        'dist/entries/button.js',
+        'dist/entries/button.mjs',
+        'dist/entries/button.d.ts',
+        'dist/entries/button.d.mts',
         'README.md',
         'LICENSE',
         'CHANGELOG.md',
@@ -70,30 +78,34 @@ describe('the published package', () => {
     ).toEqual([]);
   });
 
-  it('loads through require, with /emulator, /browser and package.json resolvable', () => {
+  it('loads through require, with /protocol, /button, /emulator, /browser and package.json resolvable', () => {
     const script = `
       const lib = require('passport-mi-account');
+      const { compileRedirectUris } = require('passport-mi-account/protocol');
+      const { localeFromAcceptLanguage } = require('passport-mi-account/button');
       const { startMiAccountEmulator } = require('passport-mi-account/emulator');
       const { buildImplicitAuthorizeUrl } = require('passport-mi-account/browser');
       const s = new lib.Strategy({ clientID: '1', clientSecret: 's', callbackURL: 'http://localhost/cb' }, () => {});
-      console.log([s.name, lib.default === lib.MiAccountStrategy, typeof startMiAccountEmulator, typeof buildImplicitAuthorizeUrl, require('passport-mi-account/package.json').name].join(','));`;
+      console.log([s.name, lib.default === lib.MiAccountStrategy, typeof compileRedirectUris, localeFromAcceptLanguage('de-CH'), typeof startMiAccountEmulator, typeof buildImplicitAuthorizeUrl, require('passport-mi-account/package.json').name].join(','));`;
     expect(run('node', ['-e', script], path.join(work, 'consumer')).trim()).toBe(
-      'mi-account,true,function,function,passport-mi-account',
+      'mi-account,true,function,de,function,function,passport-mi-account',
     );
   });
 
   it('loads through import, with the same classes as require (no dual-package hazard)', () => {
     const script = `
       import MiAccountStrategy, { MiAccountError, signMac } from 'passport-mi-account';
+      import { signMac as protocolSignMac } from 'passport-mi-account/protocol';
+      import { miAccountButton } from 'passport-mi-account/button';
       import { startMiAccountEmulator } from 'passport-mi-account/emulator';
       import { parseImplicitCallback } from 'passport-mi-account/browser';
       import { createRequire } from 'node:module';
       const cjs = createRequire(import.meta.url)('passport-mi-account');
       const emulator = await startMiAccountEmulator({ clients: [{ clientID: '1', clientSecret: 's', redirectURIs: 'http://localhost/' }], users: [{ id: '1', nickname: 'A' }] });
       await emulator.close();
-      console.log([new MiAccountStrategy({ clientID: '1', clientSecret: 's' }, () => {}).name, cjs.MiAccountError === MiAccountError, typeof signMac, typeof parseImplicitCallback].join(','));`;
+      console.log([new MiAccountStrategy({ clientID: '1', clientSecret: 's' }, () => {}).name, cjs.MiAccountError === MiAccountError, signMac === protocolSignMac, miAccountButton({ href: '/auth/mi' }).includes('href="/auth/mi"'), typeof parseImplicitCallback].join(','));`;
     writeFileSync(path.join(work, 'consumer', 'check.mjs'), script);
-    expect(run('node', ['check.mjs'], path.join(work, 'consumer')).trim()).toBe('mi-account,true,function,function');
+    expect(run('node', ['check.mjs'], path.join(work, 'consumer')).trim()).toBe('mi-account,true,true,true,function');
   });
 
   it.each([
@@ -104,7 +116,9 @@ describe('the published package', () => {
     const file = resolution === 'node16' ? 'consumer.mts' : 'consumer.ts';
     writeFileSync(
       path.join(consumer, file),
-      `import { MiAccountStrategy, MiAccountError, MiAccountClient, validateRedirectUri, type MiAccountProfile } from 'passport-mi-account';
+      `import { MiAccountStrategy, MiAccountError, MiAccountClient, validateRedirectUri, type MiAccountProfile, type MiAccountFailureInfo } from 'passport-mi-account';
+import { compileRedirectUris, MiScopes, type RedirectUriResult, type MiScopeName } from 'passport-mi-account/protocol';
+import { miAccountButton, localeFromAcceptLanguage, type MiAccountButtonOptions } from 'passport-mi-account/button';
 import { startMiAccountEmulator, type MiEmulator } from 'passport-mi-account/emulator';
 import { buildImplicitAuthorizeUrl } from 'passport-mi-account/browser';
 const strategy = new MiAccountStrategy({ clientID: '1', clientSecret: 's', scope: ['profile', 'openid'], locale: 'auto' },
@@ -114,7 +128,12 @@ const client = new MiAccountClient({ clientID: 1, clientSecret: 's' });
 const emulator: Promise<MiEmulator> = startMiAccountEmulator({ clients: [], users: [] });
 const url: string = buildImplicitAuthorizeUrl({ clientID: '1', redirectURI: 'https://a.b/cb' }).url;
 const code: number | undefined = new MiAccountError({ step: 'token exchange', code: 96013 }).code;
-export { strategy, result, client, emulator, url, code };
+const info: MiAccountFailureInfo = { message: 'cancelled', reason: 'access_denied' };
+const matched: RedirectUriResult = compileRedirectUris(['https://a.b/']).match('https://a.b/c');
+const scope: MiScopeName = 'openid';
+const buttonOptions: MiAccountButtonOptions = { href: '/auth/mi', locale: localeFromAcceptLanguage('de') };
+const button: string = miAccountButton(buttonOptions) + MiScopes[scope];
+export { strategy, result, client, emulator, url, code, info, matched, button };
 `,
     );
     writeFileSync(

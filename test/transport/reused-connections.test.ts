@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { MiAccountClient, MiAccountRequestError } from '../../lib';
 import { chooseAgent, FREE_SOCKET_TIMEOUT_MS } from '../../lib/transport/agents';
 import { httpRequest, parseEndpoint, type HttpRequest } from '../../lib/transport/http';
+import { preconnect } from '../../lib/transport/preconnect';
 import { CLIENT_ID, CLIENT_SECRET, countLogins, startHarness, type Harness } from '../helpers/mi';
 import { startCuttingHop, startScriptedServer, type CuttingHop, type ScriptedServer } from './hops';
 
@@ -83,6 +84,18 @@ describe('the one retry of a request that failed on a reused connection', () => 
     await expect(get(`${server.url}/second`, attempts)).resolves.toContain('"ok"');
     expect(attempts).toEqual([1, 2]);
     expect(server.connections).toBe(2);
+  });
+
+  it('sends a request again on a fresh connection when one opened ahead of it is reset before any answer', async () => {
+    server = await startScriptedServer((_request, connection) => (connection === 1 ? 'reset' : 'answer'));
+    preconnect([{ endpoint: parseEndpoint(server.url)!, connections: 1 }]);
+    while (server.connections === 0) await sleep(10);
+    await sleep(50);
+    const attempts: number[] = [];
+    await expect(get(`${server.url}/x`, attempts)).resolves.toContain('"ok"');
+    expect(attempts).toEqual([1, 2]);
+    expect(server.connections).toBe(2);
+    expect(server.requests).toBe(2);
   });
 
   it('never retries a request reset on a fresh connection: exactly one attempt reaches the server', async () => {
