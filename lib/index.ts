@@ -43,7 +43,7 @@ export type { TokenSet } from './client/response';
 export { CookieStateStore } from './state/cookie-state-store';
 export type { CookieStateStoreOptions, UsedStateStore } from './state/cookie-state-store';
 export { MiAccountError, MiAccountRequestError, MiAccountResponseError } from './errors/errors';
-export type { MiAccountErrorReason } from './errors/errors';
+export type { MiAccountErrorReason } from './errors/reasons';
 export { MI_ACCOUNT_REQUEST_CHANNEL, MI_ACCOUNT_LOGIN_CHANNEL } from './observability/trace';
 export type { MiAccountRequestContext, MiAccountLoginEvent } from './observability/trace';
 
@@ -52,6 +52,6 @@ export { validateRedirectUri } from './protocol/redirect-uri';
 export { signMac, createNonce } from './client/mac';
 export { parseMiResponse } from './client/response';
 export { MiScopes, normalizeScopes } from './protocol/scopes';
-export { MI_ERROR_CODES } from './errors/errors';
+export { MI_ERROR_CODES } from './protocol/error-code';
 // The login button of passport-mi-account/button; its code loads on the first call.
 export { miAccountButton } from './entries/lazy-button';

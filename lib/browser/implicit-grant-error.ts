@@ -1,5 +1,6 @@
 // The error the implicit-grant callback reader throws, and the reasons a caller branches on.
-import { MiAccountError, MiAccountErrorOptions, MiAccountErrorReason } from '../errors/errors';
+import { MiAccountError, MiAccountErrorOptions } from '../errors/errors';
+import { MiAccountErrorReason } from '../errors/reasons';
 
 /**
  * Why {@link parseImplicitCallback} rejected a callback: the {@link MiAccountErrorReason} every error carries.

@@ -8,8 +8,6 @@ import type { MiAccountProfile } from './profile';
 import type { TokenSet } from './response';
 import { TokenRequests } from './token-requests';
 
-// Re-exported where they were first published; the endpoints live in lib/protocol.
-export { DEFAULT_AUTHORIZATION_URL, DEFAULT_OPEN_API_URL, DEFAULT_TOKEN_URL } from '../protocol';
 export type { GetProfileInput } from './get-profile';
 export type { MiAccountCredentials } from './open-api';
 

@@ -1,4 +1,5 @@
-import { MiAccountError, MiAccountResponseError, type MiAccountStep } from '../errors/errors';
+import { MiAccountError, MiAccountResponseError } from '../errors/errors';
+import { type MiAccountStep } from '../errors/reasons';
 import { redact } from '../errors/redact';
 import { readMiErrorCode, readTokenFields, type TokenFieldProblem } from '../protocol';
 import { oneLine } from '../protocol/one-line';

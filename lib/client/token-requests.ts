@@ -1,5 +1,6 @@
 // The token endpoint: code exchange and refresh (protocol §4), with concurrent refreshes of one token shared.
-import { MiAccountError, type MiAccountStep } from '../errors/errors';
+import { MiAccountError } from '../errors/errors';
+import { type MiAccountStep } from '../errors/reasons';
 import type { Endpoint, HttpRequest } from '../transport/http';
 import { preconnectProfile } from '../transport/preconnect';
 import { readTokenResponse, type TokenSet } from './response';

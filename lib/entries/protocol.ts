@@ -26,5 +26,6 @@ export type { ResponseContext } from '../client/response';
 export type { MiScopeName } from '../protocol/scopes';
 export type { MiScopeInput } from '../strategy/strategy';
 export { MI_ACCOUNT_ERROR_REASONS } from '../errors/reasons';
-export type { MiErrorInfo, MiAccountStep } from '../errors/errors';
+export type { MiErrorInfo } from '../protocol/error-code';
+export type { MiAccountStep } from '../errors/reasons';
 export { DEFAULT_AUTHORIZATION_URL, DEFAULT_TOKEN_URL, DEFAULT_OPEN_API_URL } from '../protocol/endpoints';

@@ -2,13 +2,6 @@
 import { miErrorInfo } from '../protocol/error-code';
 import { errorReasonFor, statusForReason, type MiAccountErrorReason, type MiAccountStep } from './reasons';
 
-export type { MiAccountErrorReason, MiAccountStep } from './reasons';
-// Their homes are ./reasons, ../protocol/error-code and ./sanitize-cause; importable from here too while the entry
-// points, the emulator, the token strategy and the transport still import them from this module.
-export { MI_ACCOUNT_ERROR_REASONS, errorReasonFor } from './reasons';
-export { MI_ERROR_CODES, type MiErrorInfo } from '../protocol/error-code';
-export { sanitizeCause } from './sanitize-cause';
-
 /** Constructor options of {@link MiAccountError} and its subclasses. */
 export interface MiAccountErrorOptions {
   /** The login step that failed. */

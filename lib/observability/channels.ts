@@ -1,4 +1,4 @@
-import type { MiAccountStep } from '../errors/errors';
+import type { MiAccountStep } from '../errors/reasons';
 
 /** Name of the `node:diagnostics_channel` tracing channel on which every call to Mi Account is published. */
 export const MI_ACCOUNT_REQUEST_CHANNEL = 'passport-mi-account:request';

@@ -7,7 +7,7 @@ import {
   type MiAccountRequestContext,
 } from './channels';
 import { startDebugLog } from './debug-log';
-import type { MiAccountStep } from '../errors/errors';
+import type { MiAccountStep } from '../errors/reasons';
 
 export { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL };
 export type { MiAccountLoginEvent, MiAccountLoginEventName, MiAccountRequestContext };

@@ -1,4 +1,4 @@
-import type { MiAccountErrorReason } from '../errors/errors';
+import type { MiAccountErrorReason } from '../errors/reasons';
 
 /**
  * The `info` of a login the strategies refuse themselves (passport's `this.fail(info, status)`): a refusal on Mi's

@@ -2,13 +2,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { chooseAgent, ChosenAgent, dropIdleSockets, openedBefore, poolOf } from './agents';
 import { socketHost, socketPort, type Endpoint } from './endpoint';
-import {
-  MiAccountError,
-  MiAccountRequestError,
-  MiAccountResponseError,
-  MiAccountStep,
-  sanitizeCause,
-} from '../errors/errors';
+import { MiAccountError, MiAccountRequestError, MiAccountResponseError } from '../errors/errors';
+import { MiAccountStep } from '../errors/reasons';
+import { sanitizeCause } from '../errors/sanitize-cause';
 import { ProxyConfigurationError, type EnvProxy } from './proxy-env';
 
 export { parseEndpoint, type Endpoint } from './endpoint';

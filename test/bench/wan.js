@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// npm run bench:wan: callback legs across a modelled WAN. Mi Account (the emulator behind TLS, two hosts, each
-// direction delayed by RTT/2) runs in one process, each app in a fresh process per run (one cold login, then warm
-// ones), and this process drives the logins. Prints cold and warm legs in RTT units, min/median/max over rounds.
+// npm run bench:wan: callback legs and the app's CPU across a modelled WAN. Mi Account (the emulator behind TLS, two
+// hosts, each direction delayed by RTT/2) runs in one process, each app in a fresh process per run (one cold login,
+// then warm ones), and this process drives the logins. Prints, per Node line that runs the apps (--node), the app's
+// CPU per callback against a hand-written passport-oauth2 client making the same three calls, and the cold and warm
+// legs in RTT units (the summary), then every strategy's figures, min/median/max over rounds.
 'use strict';
-const { fork } = require('node:child_process');
+const { execFileSync, fork } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -12,14 +14,17 @@ const { parseArgs } = require('node:util');
 const { login, closeDriver } = require('./wan/driver');
 const { ACCOUNT_HOST, OPEN_API_HOST } = require('./wan/hosts');
 const { EMULATOR_OPTIONS, KINDS, LABELS } = require('./wan/strategies');
-const { inRtt, medians, spread } = require('./wan/summary');
+const { inRtt, medians, ranged, sideBySide, spread } = require('./wan/summary');
 const { createTestCertificate } = require('./wan/test-cert');
 
 const CLIENT_ID = '2882303761517383915';
 const CLIENT_SECRET = 'wan-bench-secret-value';
 const USERS = [{ id: '1001', nickname: 'Bench User', phone: '+86 1', email: 'b@example.com' }];
-// The issue's targets for this project, with every profile scope (#16).
+// The targets: each callback leg at the floor of 2 round trips plus the app's own time (#16); the cold leg within
+// 0.3 × RTT of the warm one, and the app's CPU per warm callback within 1.05 × the hand-written client's (#24).
 const TARGET_RTT = 2.3;
+const TARGET_COLD_OVER_WARM = 0.3;
+const TARGET_CPU_RATIO = 1.05;
 
 const { values: args } = parseArgs({
   options: {
@@ -29,9 +34,11 @@ const { values: args } = parseArgs({
     warm: { type: 'string', default: '8' },
     'consent-ms': { type: 'string', default: '1000' },
     kinds: { type: 'string', default: KINDS.join(',') },
+    node: { type: 'string', default: '' },
     prime: { type: 'boolean', default: false },
     'prime-logins': { type: 'string', default: '1' },
-    'write-readme': { type: 'boolean', default: false },
+    'write-docs': { type: 'boolean', default: false },
+    raw: { type: 'string', default: '' },
   },
 });
 const list = (text) => text.split(',').map((item) => item.trim());
@@ -50,6 +57,28 @@ if (rtts.some((r) => !(r > 0)) || !(rounds >= 1) || !(warm >= 1) || !(consentMs 
 if (!(primeLogins >= 1)) throw new Error('--prime-logins must be a positive number');
 for (const v of tlsVersions) if (v !== 'TLSv1.2' && v !== 'TLSv1.3') throw new Error(`--tls: ${v} is not 1.2 or 1.3`);
 
+/**
+ * The Node binaries that run the apps: --node takes paths or major versions, comma-separated ("20,22,24"). A major
+ * version is this Node when it is this one's line, else the line that scripts/node-lines.sh installs from the npm
+ * registry. The Mi model and the driver stay on this Node, so only the app changes from one line to the next.
+ */
+function nodeLines(text) {
+  if (!text) return [{ path: process.execPath, version: process.version }];
+  const script = path.join(__dirname, '..', '..', 'scripts', 'node-lines.sh');
+  return list(text).map((item) => {
+    let binary = item;
+    if (/^\d+$/.test(item)) {
+      const stdio = ['ignore', 'pipe', 'inherit'];
+      binary =
+        process.versions.node.split('.')[0] === item
+          ? process.execPath
+          : execFileSync('bash', [script, item], { encoding: 'utf8', stdio }).trim();
+    }
+    return { path: binary, version: execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim() };
+  });
+}
+const nodes = nodeLines(args.node);
+
 function freePort() {
   return new Promise((resolve) => {
     const probe = net.createServer();
@@ -60,9 +89,10 @@ function freePort() {
   });
 }
 
-/** Forks a script with a JSON argument and resolves once it sends its first message. */
-function forkWithReady(script, settings, env = process.env) {
-  const child = fork(path.join(__dirname, 'wan', script), [JSON.stringify(settings)], { env, stdio: 'inherit' });
+/** Forks a script (on `execPath`) with a JSON argument and resolves once it sends its first message. */
+function forkWithReady(script, settings, env = process.env, execPath = process.execPath) {
+  const options = { env, execPath, stdio: 'inherit' };
+  const child = fork(path.join(__dirname, 'wan', script), [JSON.stringify(settings)], options);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before it was ready`)));
     child.once('message', (message) => {
@@ -119,27 +149,36 @@ function appEnvironment(caFile) {
   return { ...env, NODE_EXTRA_CA_CERTS: caFile };
 }
 
-/** Collects the app's busy time per measured callback; `first(n)` resolves with the first n once they have arrived. */
-function callbackBusy(child) {
-  const values = [];
+/**
+ * Collects the app's reports: CPU and busy time per measured callback, CPU per login; `first(n)` resolves with the
+ * first n of each once they have arrived.
+ */
+function appReports(child) {
+  const reports = { callbackCpu: [], callbackBusy: [], loginCpu: [] };
   let waiting;
+  const ready = (n) => reports.callbackCpu.length >= n && reports.loginCpu.length >= n;
+  const firstOf = (n) =>
+    Object.fromEntries(Object.entries(reports).map(([name, values]) => [name, values.slice(0, n)]));
   child.on('message', (message) => {
-    if (typeof message.callbackBusyMs !== 'number') return;
-    values.push(message.callbackBusyMs);
-    if (waiting && values.length >= waiting.n) waiting.resolve(values.slice(0, waiting.n));
+    if (typeof message.callbackCpuMs === 'number') {
+      reports.callbackCpu.push(message.callbackCpuMs);
+      reports.callbackBusy.push(message.callbackBusyMs);
+    } else if (typeof message.loginCpuMs === 'number') reports.loginCpu.push(message.loginCpuMs);
+    else return;
+    if (waiting && ready(waiting.n)) waiting.resolve(firstOf(waiting.n));
   });
-  child.once('exit', (code) => waiting?.reject(new Error(`the app exited (${code}) after ${values.length} callbacks`)));
+  child.once('exit', (code) =>
+    waiting?.reject(new Error(`the app exited (${code}) after ${reports.loginCpu.length} logins`)),
+  );
   return {
-    // The report leaves the app as its response does, so it may arrive just after the driver's last login.
+    // The reports leave the app as its responses do, so they may arrive just after the driver's last login.
     first: (n) =>
-      values.length >= n
-        ? Promise.resolve(values.slice(0, n))
-        : new Promise((resolve, reject) => (waiting = { n, resolve, reject })),
+      ready(n) ? Promise.resolve(firstOf(n)) : new Promise((resolve, reject) => (waiting = { n, resolve, reject })),
   };
 }
 
-/** One run: a fresh app process, one cold login, then `warm` warm ones. */
-async function runOnce(kind, remote, port, caFile) {
+/** One run: a fresh app process on `node`, one cold login, then `warm` warm ones. */
+async function runOnce(node, kind, remote, port, caFile) {
   await remote.reset(kind);
   const settings = {
     kind,
@@ -150,8 +189,8 @@ async function runOnce(kind, remote, port, caFile) {
     ...remote.urls[kind].urls,
     prime: remote.urls[kind].primeUrls,
   };
-  const { child } = await forkWithReady('app-process.js', settings, appEnvironment(caFile));
-  const busy = callbackBusy(child);
+  const { child } = await forkWithReady('app-process.js', settings, appEnvironment(caFile), node.path);
+  const reports = appReports(child);
   try {
     const appUrl = `http://127.0.0.1:${port}`;
     for (let primed = 0; prime && primed < primeLogins; primed += 8) {
@@ -161,8 +200,17 @@ async function runOnce(kind, remote, port, caFile) {
     const coldConnections = await remote.connections(kind);
     const warmLegs = [];
     for (let i = 0; i < warm; i += 1) warmLegs.push(await login(appUrl, consentMs));
-    const [coldBusy, ...warmBusy] = await busy.first(warm + 1);
-    return { cold, warm: warmLegs, coldBusy, warmBusy, coldConnections, connections: await remote.connections(kind) };
+    const { callbackCpu, callbackBusy, loginCpu } = await reports.first(warm + 1);
+    return {
+      cold,
+      warm: warmLegs,
+      // [cold, ...warm] each
+      callbackCpu,
+      callbackBusy,
+      loginCpu,
+      coldConnections,
+      connections: await remote.connections(kind),
+    };
   } finally {
     closeDriver();
     if (child.connected) child.send('close');
@@ -170,81 +218,148 @@ async function runOnce(kind, remote, port, caFile) {
   }
 }
 
-function table(results, machine, seconds) {
+const coldAndWarm = (values) => ({ cold: values.slice(0, 1), warm: values.slice(1) });
+
+/** The machine and the run, one line. */
+function runLine(machine, seconds) {
+  const apps = nodes.map((node) => node.version).join(', ');
+  const primed = prime
+    ? ` (its code primed by ${primeLogins === 1 ? 'a login' : `${primeLogins} logins`} through other ports)`
+    : '';
+  return `Machine: ${machine}; Mi model and driver on Node ${process.version}, apps on Node ${apps}. \`npm run bench:wan\`: RTT ${rtts.join(' and ')} ms, TLS ${tlsVersions.map((v) => v.slice(4)).join(' and ')}; rounds: ${rounds}, each a fresh app process with 1 cold login${primed} then ${warm} warm; ${consentMs} ms on the consent page; took ${Math.round(seconds)} s.`;
+}
+
+/**
+ * Per network and Node line: the app's CPU per warm callback (and per warm login) of passport-mi-account over the
+ * hand-written client's (the medians over every warm one of the interleaved runs), and our cold and warm legs.
+ */
+function summaryTable(results) {
   const lines = [
-    `Machine: ${machine}. \`npm run bench:wan\`: RTT ${rtts.join(' and ')} ms, TLS ${tlsVersions.map((v) => v.slice(4)).join(' and ')}; rounds: ${rounds}, each a fresh app process with 1 cold login${prime ? ` (its code primed by ${primeLogins === 1 ? 'a login' : `${primeLogins} logins`} through other ports)` : ''} then ${warm} warm; ${consentMs} ms on the consent page; took ${Math.round(seconds)} s. Legs: median × RTT (min–max), then the median in ms.`,
-    '',
-    '| RTT, TLS | strategy | cold callback leg | warm callback leg | app busy per callback, cold / warm (median) | connections opened, cold login (account + open API host) | target (#16) |',
-    '|---|---|---|---|---|---|---|',
+    `| RTT, TLS | Node | app CPU per warm callback: passport-mi-account / hand-written client (median) | ratio (range of the rounds' ratios) | target ≤ ${TARGET_CPU_RATIO} × | same ratio per whole login | cold callback leg | warm callback leg | cold − warm | target ≤ ${TARGET_COLD_OVER_WARM} × RTT |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const { rttMs, tlsVersion, kind, runs } of results) {
-    const cold = runs.map((r) => r.cold);
-    const warmLegs = runs.flatMap((r) => r.warm);
-    const count = (c) => `${c.account} + ${c.open}`;
-    const distinct = (pick) => [...new Set(runs.map((r) => count(pick(r))))].join(', ');
-    const conns = `${distinct((r) => r.coldConnections)}; all ${warm + 1} logins: ${distinct((r) => r.connections)}`;
-    const busy = medians(
-      runs.map((r) => r.coldBusy),
-      runs.flatMap((r) => r.warmBusy),
+  const find = (config, node, kind) =>
+    results.find(
+      (r) => r.rttMs === config.rttMs && r.tlsVersion === config.tlsVersion && r.node === node && r.kind === kind,
     );
-    const verdict = (values) => (spread(values).median / rttMs <= TARGET_RTT ? 'met' : 'missed');
-    const target =
-      kind === 'ours'
-        ? `cold ≤ ${TARGET_RTT} × (${verdict(cold)}), warm ≤ ${TARGET_RTT} × (${verdict(warmLegs)})`
-        : 'comparison';
+  for (const config of results.filter((r) => r.kind === 'ours')) {
+    const { rttMs, tlsVersion, node, runs } = config;
+    const floor = find(config, node, 'hand-written');
+    const warmOf = (list, key) => list.map((run) => coldAndWarm(run[key]).warm);
+    const cold = spread(runs.map((r) => r.cold)).median / rttMs;
+    const warmLeg = spread(runs.flatMap((r) => r.warm)).median / rttMs;
+    const over = cold - warmLeg;
+    let cpu = ['', '', '', ''];
+    if (floor) {
+      const ratio = sideBySide(warmOf(runs, 'callbackCpu'), warmOf(floor.runs, 'callbackCpu'));
+      const login = sideBySide(warmOf(runs, 'loginCpu'), warmOf(floor.runs, 'loginCpu'));
+      const median = (list) => spread(warmOf(list, 'callbackCpu').flat()).median.toFixed(2);
+      cpu = [
+        `${median(runs)} / ${median(floor.runs)} ms`,
+        `${ranged(ratio)} ×`,
+        ratio.median <= TARGET_CPU_RATIO ? 'met' : 'missed',
+        `${ranged(login)} ×`,
+      ];
+    }
     lines.push(
-      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${LABELS[kind]} | ${inRtt(cold, rttMs)} | ${inRtt(warmLegs, rttMs)} | ${busy} | ${conns} | ${target} |`,
+      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${node.version} | ${cpu[0]} | ${cpu[1]} | ${cpu[2]} | ${cpu[3]} | ${cold.toFixed(2)} × | ${warmLeg.toFixed(2)} × | ${over.toFixed(2)} × | ${over <= TARGET_COLD_OVER_WARM ? 'met' : 'missed'} |`,
     );
   }
   return lines.join('\n');
 }
 
-async function writeReadme(text) {
-  const readme = path.join(__dirname, '..', '..', 'README.md');
-  const content = fs.readFileSync(readme, 'utf8');
-  // A primed run has its own table: the cold leg of a long-running app, beside the fresh process's.
-  const marker = prime ? 'bench-wan-primed' : 'bench-wan';
-  const start = `<!-- ${marker}:start -->`;
-  const end = `<!-- ${marker}:end -->`;
-  if (!content.includes(start)) throw new Error(`README has no ${marker} markers`);
-  const updated = content.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${text}\n${end}`);
+/** Every strategy's legs, app time and connections: min/median/max over rounds. */
+function fullTable(results) {
+  const lines = [
+    `| RTT, TLS | Node | strategy | cold callback leg | warm callback leg | app CPU per callback, cold / warm (median) | app busy per callback, cold / warm (median) | app CPU per login, cold / warm (median) | connections opened, cold login (account + open API host) | warm leg ≤ ${TARGET_RTT} × (#16) |`,
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const { rttMs, tlsVersion, node, kind, runs } of results) {
+    const cold = runs.map((r) => r.cold);
+    const warmLegs = runs.flatMap((r) => r.warm);
+    const count = (c) => `${c.account} + ${c.open}`;
+    const distinct = (pick) => [...new Set(runs.map((r) => count(pick(r))))].join(', ');
+    const conns = `${distinct((r) => r.coldConnections)}; all ${warm + 1} logins: ${distinct((r) => r.connections)}`;
+    const app = (key) =>
+      medians(
+        runs.flatMap((r) => coldAndWarm(r[key]).cold),
+        runs.flatMap((r) => coldAndWarm(r[key]).warm),
+      );
+    const target = kind === 'ours' ? (spread(warmLegs).median / rttMs <= TARGET_RTT ? 'met' : 'missed') : 'comparison';
+    lines.push(
+      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${node.version} | ${LABELS[kind]} | ${inRtt(cold, rttMs)} | ${inRtt(warmLegs, rttMs)} | ${app('callbackCpu')} | ${app('callbackBusy')} | ${app('loginCpu')} | ${conns} | ${target} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Puts `text` between `<!-- name:start -->` and `<!-- name:end -->` in `file`, formatted as prettier would. */
+async function writeBetweenMarkers(file, name, text) {
+  const content = fs.readFileSync(file, 'utf8');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  if (!content.includes(start)) return false;
+  const updated = content.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => `${start}\n${text}\n${end}`);
   const prettier = require('prettier');
-  const options = (await prettier.resolveConfig(readme)) || {};
-  fs.writeFileSync(readme, await prettier.format(updated, { ...options, filepath: readme }));
-  process.stderr.write('bench:wan: README updated\n');
+  const options = (await prettier.resolveConfig(file)) || {};
+  fs.writeFileSync(file, await prettier.format(updated, { ...options, filepath: file }));
+  return true;
+}
+
+/**
+ * --write-docs: the tables go into docs/performance.md between the markers of this kind of run (bench-wan, with
+ * -lines when several Node lines ran, -primed with --prime), and the summary into the README where it has them.
+ */
+async function writeDocs(summary, full) {
+  const root = path.join(__dirname, '..', '..');
+  const name = `bench-wan${nodes.length > 1 ? '-lines' : ''}${prime ? '-primed' : ''}`;
+  const docs = path.join(root, 'docs', 'performance.md');
+  if (!(await writeBetweenMarkers(docs, name, `${summary}\n\n${full}`)))
+    throw new Error(`docs/performance.md has no ${name} markers`);
+  const inReadme = await writeBetweenMarkers(path.join(root, 'README.md'), name, summary);
+  process.stderr.write(`bench:wan: docs/performance.md${inReadme ? ' and README.md' : ''} updated (${name})\n`);
 }
 
 async function main() {
   const cpu = os.cpus();
-  const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+  const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, ${os.platform()} ${os.arch()}`;
   const began = performance.now();
   const cert = createTestCertificate([ACCOUNT_HOST, OPEN_API_HOST]);
   const results = [];
+  // Each run is one app: a Node line and a strategy.
+  const apps = nodes.flatMap((node) => kinds.map((kind) => ({ node, kind })));
   try {
     for (const rttMs of rtts) {
       for (const tlsVersion of tlsVersions) {
         const appPorts = {};
         for (const kind of kinds) appPorts[kind] = await freePort();
         const remote = await startRemote({ rttMs, tlsVersion, key: cert.key, cert: cert.cert }, appPorts);
-        const byKind = new Map(kinds.map((kind) => [kind, []]));
+        const byApp = new Map(apps.map((app) => [app, []]));
         try {
-          // Rounds alternate the strategies, so a slow moment of the machine hits all of them.
+          // Rounds alternate the apps, each round starting one further, so a slow moment of the machine hits all.
           for (let round = 1; round <= rounds; round += 1) {
             process.stderr.write(`bench:wan: RTT ${rttMs} ms, ${tlsVersion}, round ${round}/${rounds}\n`);
-            for (const kind of kinds) byKind.get(kind).push(await runOnce(kind, remote, appPorts[kind], cert.caFile));
+            const turn = (round - 1) % apps.length;
+            for (const app of [...apps.slice(turn), ...apps.slice(0, turn)]) {
+              byApp.get(app).push(await runOnce(app.node, app.kind, remote, appPorts[app.kind], cert.caFile));
+            }
           }
         } finally {
           await remote.close();
         }
-        for (const [kind, runs] of byKind) results.push({ rttMs, tlsVersion, kind, runs });
+        for (const [{ node, kind }, runs] of byApp) results.push({ rttMs, tlsVersion, node, kind, runs });
       }
     }
   } finally {
     cert.remove();
   }
-  const text = table(results, machine, (performance.now() - began) / 1000);
-  process.stdout.write(`${text}\n`);
-  if (args['write-readme']) await writeReadme(text);
+  const line = runLine(machine, (performance.now() - began) / 1000);
+  const summary = kinds.includes('ours') ? `${line}\n\n${summaryTable(results)}` : line;
+  const full = fullTable(results);
+  process.stdout.write(`${summary}\n\n${full}\n`);
+  if (args['write-docs']) await writeDocs(summary, full);
+  // --raw FILE: every measurement, for another look at the figures.
+  if (args.raw) fs.writeFileSync(args.raw, JSON.stringify({ line, results }, null, 1));
 }
 
 main().catch((err) => {

@@ -1,11 +1,10 @@
 import {
   MiAccountError,
   MiAccountErrorOptions,
-  MiAccountErrorReason,
   MiAccountRequestError,
   MiAccountResponseError,
-  MiAccountStep,
 } from '../../lib/errors/errors';
+import { MiAccountErrorReason, MiAccountStep } from '../../lib/errors/reasons';
 import { errorReasonFor, MI_ACCOUNT_ERROR_REASONS } from '../../lib/errors/reasons';
 import { MI_ERROR_CODES } from '../../lib/protocol/error-code';
 

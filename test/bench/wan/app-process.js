@@ -1,6 +1,7 @@
 // The app under test, alone in a fresh process per run so that its first login is cold: no pooled connection, no
-// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC, then sends the busy time of each
-// measured callback, and exits on 'close'. With `prime`, /prime/* logs in through other ports of the same Mi hosts.
+// TLS session. Settings arrive as JSON in argv[2]; it answers 'ready' over IPC, then sends the CPU and busy time of
+// each measured callback and login, and exits on 'close'. With `prime`, /prime/* logs in through other ports of the
+// same Mi hosts.
 'use strict';
 const express = require('express');
 const session = require('express-session');
@@ -14,11 +15,31 @@ passport.serializeUser((user, done) => done(null, user));
 passport.deserializeUser((user, done) => done(null, user));
 
 const app = express();
-// Reports how long the event loop was busy in each measured callback (arrival to response), so the bench can tell the
-// app's own time from the network's. process.cpuUsage() would add V8's background compiler and GC threads.
+// Reports the app's cost of each measured callback (arrival to response): the process's CPU time (user + system, all
+// threads: V8's compiler and GC threads too), the measure of #24, and how long the event loop was busy (wall time, so
+// it also counts moments the machine gave the core to another process). Also the CPU of the whole login, from
+// /auth/start to the profile page, which counts what an app does while the user is on the consent page.
+const cpuMs = (since) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+let loginCpu;
+app.use('/auth/start', (_req, _res, next) => {
+  loginCpu = process.cpuUsage();
+  next();
+});
 app.use('/auth/callback', (_req, res, next) => {
   const before = performance.eventLoopUtilization();
-  res.on('finish', () => process.send({ callbackBusyMs: performance.eventLoopUtilization(before).active }));
+  const cpu = process.cpuUsage();
+  res.on('finish', () =>
+    process.send({ callbackBusyMs: performance.eventLoopUtilization(before).active, callbackCpuMs: cpuMs(cpu) }),
+  );
+  next();
+});
+app.use('/me', (_req, res, next) => {
+  const since = loginCpu;
+  loginCpu = undefined;
+  if (since) res.on('finish', () => process.send({ loginCpuMs: cpuMs(since) }));
   next();
 });
 app.use(session({ secret: 'wan-bench', resave: false, saveUninitialized: false }));

@@ -21,4 +21,18 @@ function medians(first, second) {
   return `${spread(first).median.toFixed(1)} / ${spread(second).median.toFixed(1)} ms`;
 }
 
-module.exports = { spread, inRtt, medians };
+/**
+ * Our cost over the floor's, from runs made side by side: `ours` and `floor` are lists of lists, one list of values
+ * per round, in the same order. `ratio` is the median of all our values over the median of all the floor's; `min` and
+ * `max` are the extremes of the same ratio taken round by round, to show how far one round can stray.
+ */
+function sideBySide(ours, floor) {
+  const perRound = spread(ours.map((values, round) => spread(values).median / spread(floor[round]).median));
+  const ratio = spread(ours.flat()).median / spread(floor.flat()).median;
+  return { median: ratio, min: perRound.min, max: perRound.max };
+}
+
+/** "1.03 (0.97–1.08)": a median (or ratio) and its range, to two decimals. */
+const ranged = ({ min, median, max }) => `${median.toFixed(2)} (${min.toFixed(2)}–${max.toFixed(2)})`;
+
+module.exports = { spread, inRtt, medians, sideBySide, ranged };
