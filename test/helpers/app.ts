@@ -89,8 +89,9 @@ export interface Listening {
 
 /** Listens on 127.0.0.1 (port 0: any free one): the start and stop every test app repeated. */
 export async function listenOnLoopback(app: express.Express, port = 0): Promise<Listening> {
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  const server: Server = await new Promise((resolve, reject) => {
+    // Express 5 passes a listen error (a port taken meanwhile) to this callback instead of emitting it.
+    const s = app.listen(port, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const { port: actual } = server.address() as AddressInfo;
   return {
@@ -103,15 +104,21 @@ export async function listenOnLoopback(app: express.Express, port = 0): Promise<
   };
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
+// Below Linux's ephemeral range (32768–60999): the kernel never hands these out for listen(0) or outgoing connections,
+// so a port chosen here stays free until the test listens on it unless another test picks the same one at random.
+const PORT_RANGE = { from: 20_000, to: 32_000 } as const;
+
+/** A TCP port that was free a moment ago on 127.0.0.1, outside the range the kernel assigns to other sockets. */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = PORT_RANGE.from + Math.floor(Math.random() * (PORT_RANGE.to - PORT_RANGE.from));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 between ${PORT_RANGE.from} and ${PORT_RANGE.to} after 50 tries`);
 }
