@@ -1,5 +1,5 @@
 // Why an error happened (`reason`) and the one table that gives its HTTP status.
-import { miCodeReason } from '../protocol/error-code';
+import { miCodeReason, type MiCodeReason } from '../protocol/error-code';
 
 /** The step of the login at which an error happened. */
 export type MiAccountStep =
@@ -38,17 +38,8 @@ export type MiAccountStep =
  * if (err instanceof MiAccountError && err.reason === 'refresh_token_invalid') return res.redirect('/auth/mi');
  */
 export type MiAccountErrorReason =
-  | 'access_denied'
-  | 'code_invalid'
-  | 'token_invalid'
-  | 'refresh_token_invalid'
-  | 'signature_refused'
-  | 'scope_invalid'
-  | 'client_invalid'
-  | 'client_unauthorized'
-  | 'redirect_uri_not_registered'
-  | 'request_invalid'
-  | 'mi_error'
+  // The reasons Mi Account's codes map onto (lib/protocol/error-code), then this library's own checks.
+  | MiCodeReason
   | 'state_mismatch'
   | 'missing_token'
   | 'missing_identifier'
