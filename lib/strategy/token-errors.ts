@@ -21,7 +21,7 @@ export function reportTokenErrors(login: LoginActions): void {
   login.error = function (this: unknown, err: Error) {
     const cause: unknown = err instanceof InternalOAuthError ? err.oauthError : undefined;
     if (!(cause instanceof MiAccountError)) return error.call(this, err);
-    if (cause.code === 96013 && cause.step === 'token exchange') {
+    if (cause.reason === 'code_invalid' && cause.step === 'token exchange') {
       return login.fail({ message: USED_CODE_MESSAGE, code: 96013, reason: 'code_invalid' }, 400);
     }
     error.call(this, cause);

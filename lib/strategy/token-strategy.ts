@@ -86,7 +86,8 @@ function missingIdentifierHint(identifier: ProfileIdentifier): string {
     : 'The Mi Account token gives no unionId: request the profile scope when obtaining it, or set ' +
         "profileIdentifier: 'openId' on MiAccountTokenStrategy";
 }
-const REJECTED_CODES = new Set([96007, 96008, 96012]);
+// Mi Account refused the token itself (96007, 96008, 96012 on the Open API): the caller's doing, a 401.
+const REFUSED_REASONS: ReadonlySet<string> = new Set(['scope_invalid', 'token_invalid', 'signature_refused']);
 
 interface CacheEntry {
   profile: MiAccountProfile;
@@ -207,7 +208,7 @@ export class MiAccountTokenStrategy extends Strategy {
           return { profile };
         },
         (err: unknown): Verification => {
-          if (err instanceof MiAccountError && err.code !== undefined && REJECTED_CODES.has(err.code)) {
+          if (err instanceof MiAccountError && err.code !== undefined && REFUSED_REASONS.has(err.reason)) {
             const refused = { message: err.message, code: err.code };
             if (this.failureCacheTtlMs > 0) this.rememberFailure(key, refused);
             return { refused };
