@@ -1,3 +1,4 @@
+import { DOCUMENTED_STATUS } from '../helpers/error-status';
 import express from 'express';
 import session from 'express-session';
 import { readFileSync } from 'node:fs';
@@ -30,29 +31,7 @@ import { startTokenApi, type TokenApi } from '../helpers/token-api';
  * reason, each with the status of the table.
  */
 
-/** The one table, as documented (README "Errors", MiAccountErrorReason): the HTTP status of each reason. */
-const STATUS: Record<MiAccountErrorReason, number> = {
-  access_denied: 403,
-  code_invalid: 400,
-  token_invalid: 401,
-  refresh_token_invalid: 401,
-  signature_refused: 401,
-  scope_invalid: 500,
-  client_invalid: 500,
-  client_unauthorized: 500,
-  redirect_uri_not_registered: 500,
-  request_invalid: 500,
-  mi_error: 502,
-  state_mismatch: 403,
-  missing_token: 400,
-  missing_identifier: 403,
-  configuration: 500,
-  invalid_argument: 500,
-  timeout: 504,
-  network_error: 502,
-  invalid_response: 502,
-  response_too_large: 502,
-};
+const STATUS = DOCUMENTED_STATUS;
 
 /** Each reason the cases below produced, with every HTTP status it was answered with. */
 const produced = new Map<string, Set<number | undefined>>();
