@@ -8,7 +8,7 @@ export class UserAgent {
       .filter(([key]) => key.startsWith(`${host} `))
       .map(([key, value]) => `${key.slice(host.length + 1)}=${value}`)
       .join('; ');
-    const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const response = await getOnce(url, cookie);
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const index = pair!.indexOf('=');
@@ -28,5 +28,21 @@ export class UserAgent {
       response = await this.get(next);
     }
     return { final: response, hops };
+  }
+}
+
+/**
+ * One GET; like a browser, it is sent once more when the server closed the connection before any answer.
+ * fetch reuses pooled keep-alive connections across tests, and one may close as it is picked (a Chromium-style retry).
+ */
+async function getOnce(url: string, cookie: string): Promise<Response> {
+  const send = () => fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  try {
+    return await send();
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string; socket?: unknown } }).cause;
+    if (cause?.message !== 'other side closed') throw err;
+    console.warn(`GET ${url}: connection closed before an answer, sent once more (${JSON.stringify(cause.socket)})`);
+    return send();
   }
 }
