@@ -12,67 +12,7 @@ import type { MiAccountStep } from '../errors/reasons';
 export { MI_ACCOUNT_LOGIN_CHANNEL, MI_ACCOUNT_REQUEST_CHANNEL };
 export type { MiAccountLoginEvent, MiAccountLoginEventName, MiAccountRequestContext };
 
-/** The five channels of a tracing channel, and `tracePromise`, as far as this library uses them. */
-export interface RequestTracer {
-  readonly start: diagnosticsChannel.Channel;
-  readonly end: diagnosticsChannel.Channel;
-  readonly asyncStart: diagnosticsChannel.Channel;
-  readonly asyncEnd: diagnosticsChannel.Channel;
-  readonly error: diagnosticsChannel.Channel;
-  tracePromise<T>(fn: () => Promise<T>, context: object): Promise<T>;
-}
-
-type DiagnosticsChannelModule = Pick<typeof diagnosticsChannel, 'channel'> & {
-  tracingChannel?: (name: string) => RequestTracer;
-};
-
-/**
- * The tracing channel `name`: Node's own when it has one (Node ≥ 18.19 / 19.9), else the same five named channels
- * (`tracing:<name>:start`…) published in the same order, so subscribers see one protocol on every Node version.
- */
-export function createTracingChannel(name: string, dc: DiagnosticsChannelModule = diagnosticsChannel): RequestTracer {
-  if (typeof dc.tracingChannel === 'function') return dc.tracingChannel(name);
-  const [start, end, asyncStart, asyncEnd, error] = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].map((event) =>
-    dc.channel(`tracing:${name}:${event}`),
-  ) as [
-    diagnosticsChannel.Channel,
-    diagnosticsChannel.Channel,
-    diagnosticsChannel.Channel,
-    diagnosticsChannel.Channel,
-    diagnosticsChannel.Channel,
-  ];
-  return {
-    start,
-    end,
-    asyncStart,
-    asyncEnd,
-    error,
-    tracePromise<T>(fn: () => Promise<T>, context: Record<string, unknown>): Promise<T> {
-      start.publish(context);
-      try {
-        return fn().then(
-          (result) => {
-            context.result = result;
-            asyncStart.publish(context);
-            asyncEnd.publish(context);
-            return result;
-          },
-          (err: unknown) => {
-            context.error = err;
-            error.publish(context);
-            asyncStart.publish(context);
-            asyncEnd.publish(context);
-            throw err;
-          },
-        );
-      } finally {
-        end.publish(context);
-      }
-    },
-  };
-}
-
-const requestTracer = createTracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+const requestTracer = diagnosticsChannel.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
 const loginChannel = diagnosticsChannel.channel(MI_ACCOUNT_LOGIN_CHANNEL);
 
 // The DEBUG log subscribes at the first call or milestone, so loading the library never loads `debug`.

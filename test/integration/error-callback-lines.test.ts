@@ -4,7 +4,6 @@ import createDebug from 'debug';
 import { MiAccountClient, MiAccountError } from '../../lib';
 import { attachDebugLog, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/observability/debug-log';
 import {
-  createTracingChannel,
   MI_ACCOUNT_LOGIN_CHANNEL,
   MI_ACCOUNT_REQUEST_CHANNEL,
   type MiAccountLoginEvent,
@@ -21,7 +20,7 @@ const LINE_BREAKING = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const debugLines: string[] = [];
 const milestones: MiAccountLoginEvent[] = [];
-const requestChannel = createTracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+const requestChannel = diagnosticsChannel.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
 const loginChannel = diagnosticsChannel.channel(MI_ACCOUNT_LOGIN_CHANNEL);
 const onLogin = (message: unknown) => milestones.push(message as MiAccountLoginEvent);
 const originalLog = createDebug.log;

@@ -3,7 +3,6 @@ import { format, inspect } from 'node:util';
 import createDebug from 'debug';
 import { attachDebugLog, MI_ACCOUNT_DEBUG_NAMESPACE } from '../../lib/observability/debug-log';
 import {
-  createTracingChannel,
   MI_ACCOUNT_LOGIN_CHANNEL,
   MI_ACCOUNT_REQUEST_CHANNEL,
   MiAccountLoginEvent,
@@ -24,7 +23,7 @@ const milestones: MiAccountLoginEvent[] = [];
 // Every secret that existed during the logins: client secrets, codes, states, tokens, mac_keys.
 const secrets = new Set<string>([CLIENT_SECRET]);
 
-const requestChannel = createTracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+const requestChannel = diagnosticsChannel.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
 const loginChannel = diagnosticsChannel.channel(MI_ACCOUNT_LOGIN_CHANNEL);
 const dump = (value: unknown) => `${JSON.stringify(value)}\n${inspect(value, { depth: 10, showHidden: true })}`;
 const record = (phase: string) => (message: unknown) => {

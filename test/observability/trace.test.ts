@@ -9,7 +9,6 @@ import {
 import { MiAccountError, MiAccountRequestError } from '../../lib/errors/errors';
 import { observeLogin } from '../../lib/observability/login-trace';
 import {
-  createTracingChannel,
   MI_ACCOUNT_LOGIN_CHANNEL,
   MI_ACCOUNT_REQUEST_CHANNEL,
   MiAccountLoginEvent,
@@ -35,32 +34,8 @@ function recordEvents(name: string): { events: string[]; stop(): void } {
   };
 }
 
-describe('createTracingChannel', () => {
-  it.each([
-    ['Node’s own tracing channel', diagnosticsChannel],
-    ['the fallback for Node < 18.19 (no tracingChannel)', { channel: diagnosticsChannel.channel }],
-  ])('with %s publishes start, end, asyncStart, asyncEnd on success and adds error on failure', async (_, dc) => {
-    const name = `test-trace-${Math.random().toString(36).slice(2)}`;
-    const tracer = createTracingChannel(name, dc);
-    const recorder = recordEvents(name);
-    try {
-      const context: Record<string, unknown> = {};
-      await expect(tracer.tracePromise(async () => 'value', context)).resolves.toBe('value');
-      expect(recorder.events).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
-      expect(context.result).toBe('value');
-      recorder.events.length = 0;
-      const failure = new Error('boom');
-      await expect(tracer.tracePromise(() => Promise.reject(failure), context)).rejects.toBe(failure);
-      expect(recorder.events).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
-      expect(context.error).toBe(failure);
-    } finally {
-      recorder.stop();
-    }
-  });
-});
-
 describe('traceRequest', () => {
-  const tracer = createTracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+  const tracer = diagnosticsChannel.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
 
   it('builds no context when nobody listens: run gets undefined', async () => {
     let seen: unknown = 'not called';
@@ -68,6 +43,20 @@ describe('traceRequest', () => {
       seen = context;
     });
     expect(seen).toBeUndefined();
+  });
+
+  it('publishes start, end, asyncStart, asyncEnd for a call, and error before asyncStart for a failed one', async () => {
+    const recorder = recordEvents(MI_ACCOUNT_REQUEST_CHANNEL);
+    try {
+      await expect(traceRequest(CALL, async () => 'value')).resolves.toBe('value');
+      expect(recorder.events).toEqual(['start', 'end', 'asyncStart', 'asyncEnd']);
+      recorder.events.length = 0;
+      const failure = new Error('boom');
+      await expect(traceRequest(CALL, () => Promise.reject(failure))).rejects.toBe(failure);
+      expect(recorder.events).toEqual(['start', 'end', 'error', 'asyncStart', 'asyncEnd']);
+    } finally {
+      recorder.stop();
+    }
   });
 
   it('fills status, duration and attempt before asyncEnd; the value reaches the caller, not the context', async () => {
@@ -162,7 +151,7 @@ describe('observeLogin', () => {
 
 describe('debug log', () => {
   it('subscribes to nothing when DEBUG does not enable passport-mi-account', () => {
-    const tracer = createTracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
+    const tracer = diagnosticsChannel.tracingChannel(MI_ACCOUNT_REQUEST_CHANNEL);
     const logins = diagnosticsChannel.channel(MI_ACCOUNT_LOGIN_CHANNEL);
     const detach = attachDebugLog(tracer, logins, createDebug(`${MI_ACCOUNT_DEBUG_NAMESPACE}-disabled-for-test`));
     expect(tracer.asyncEnd.hasSubscribers).toBe(false);
