@@ -178,8 +178,8 @@ function appReports(child) {
   };
 }
 
-/** One run: a fresh app process on `node`, one cold login, then `warm` warm ones. */
-async function runOnce(node, kind, remote, port, caFile) {
+/** A fresh app process of `kind` on `node`, primed when asked: its URL, reports and a close. */
+async function startApp(node, kind, remote, port, caFile) {
   await remote.reset(kind);
   const settings = {
     kind,
@@ -191,31 +191,61 @@ async function runOnce(node, kind, remote, port, caFile) {
     prime: remote.urls[kind].primeUrls,
   };
   const { child } = await forkWithReady('app-process.js', settings, appEnvironment(caFile), node.path);
-  const reports = appReports(child);
+  const app = {
+    kind,
+    url: `http://127.0.0.1:${port}`,
+    reports: appReports(child),
+    close: async () => {
+      if (child.connected) child.send('close');
+      await exited(child);
+    },
+  };
   try {
-    const appUrl = `http://127.0.0.1:${port}`;
     for (let primed = 0; prime && primed < primeLogins; primed += 8) {
-      await Promise.all(Array.from({ length: Math.min(8, primeLogins - primed) }, () => login(appUrl, 0, 'prime')));
+      await Promise.all(Array.from({ length: Math.min(8, primeLogins - primed) }, () => login(app.url, 0, 'prime')));
     }
-    const cold = await login(appUrl, consentMs);
-    const coldConnections = await remote.connections(kind);
-    const warmLegs = [];
-    for (let i = 0; i < warm; i += 1) warmLegs.push(await login(appUrl, consentMs));
-    const { callbackCpu, callbackBusy, loginCpu } = await reports.first(warm + 1);
-    return {
-      cold,
-      warm: warmLegs,
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
+  return app;
+}
+
+/**
+ * One round on `node`: a fresh app process per kind, each with one cold login, then `warm` warm logins that take
+ * turns between the apps, so a slow moment of the machine costs every app alike (their CPU ratio is the measure).
+ */
+async function runRound(node, order, remote, appPorts, caFile) {
+  const apps = [];
+  try {
+    for (const kind of order) apps.push(await startApp(node, kind, remote, appPorts[kind], caFile));
+    const runs = new Map(apps.map((app) => [app, { warm: [] }]));
+    for (const app of apps) {
+      runs.get(app).cold = await login(app.url, consentMs);
+      runs.get(app).coldConnections = await remote.connections(app.kind);
+    }
+    for (let i = 0; i < warm; i += 1) {
+      // Each turn starts one app further, so no app always follows the same one.
+      const turn = i % apps.length;
+      for (const app of [...apps.slice(turn), ...apps.slice(0, turn)])
+        runs.get(app).warm.push(await login(app.url, consentMs));
+    }
+    const byKind = {};
+    for (const app of apps) {
+      const { callbackCpu, callbackBusy, loginCpu } = await app.reports.first(warm + 1);
       // [cold, ...warm] each
-      callbackCpu,
-      callbackBusy,
-      loginCpu,
-      coldConnections,
-      connections: await remote.connections(kind),
-    };
+      byKind[app.kind] = {
+        ...runs.get(app),
+        callbackCpu,
+        callbackBusy,
+        loginCpu,
+        connections: await remote.connections(app.kind),
+      };
+    }
+    return byKind;
   } finally {
     closeDriver();
-    if (child.connected) child.send('close');
-    await exited(child);
+    await Promise.all(apps.map((app) => app.close()));
   }
 }
 
@@ -340,12 +370,15 @@ async function measure() {
         const remote = await startRemote({ rttMs, tlsVersion, key: cert.key, cert: cert.cert }, appPorts);
         const byApp = new Map(apps.map((app) => [app, []]));
         try {
-          // Rounds alternate the apps, each round starting one further, so a slow moment of the machine hits all.
+          // Rounds alternate the Node lines and which app starts, each round starting one further.
           for (let round = 1; round <= rounds; round += 1) {
             process.stderr.write(`bench:wan: RTT ${rttMs} ms, ${tlsVersion}, round ${round}/${rounds}\n`);
-            const turn = (round - 1) % apps.length;
-            for (const app of [...apps.slice(turn), ...apps.slice(0, turn)]) {
-              byApp.get(app).push(await runOnce(app.node, app.kind, remote, appPorts[app.kind], cert.caFile));
+            const lineTurn = (round - 1) % nodes.length;
+            const kindTurn = (round - 1) % kinds.length;
+            const order = [...kinds.slice(kindTurn), ...kinds.slice(0, kindTurn)];
+            for (const node of [...nodes.slice(lineTurn), ...nodes.slice(0, lineTurn)]) {
+              const byKind = await runRound(node, order, remote, appPorts, cert.caFile);
+              for (const app of apps) if (app.node === node) byApp.get(app).push(byKind[app.kind]);
             }
           }
         } finally {
