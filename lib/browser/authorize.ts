@@ -23,15 +23,15 @@ export interface ImplicitAuthorizeOptions {
    * Scope names or numeric IDs; default `['profile', 'openid']`, what `MiAccountTokenStrategy` needs to identify the
    * user by openId. An empty list sends no `scope` (Mi then grants the basic scopes).
    */
-  scope?: string | number | ReadonlyArray<string | number>;
+  scope?: string | number | ReadonlyArray<string | number> | undefined;
   /** Your own CSRF state; default 32 random bytes from `crypto.getRandomValues`, base64url. */
-  state?: string;
+  state?: string | undefined;
   /** Default `https://account.xiaomi.com/oauth2/authorize`; a query already on it is kept. */
-  authorizationURL?: string;
+  authorizationURL?: string | undefined;
   /** Sent as `skip_confirm` only when set. */
-  skipConfirm?: boolean;
+  skipConfirm?: boolean | undefined;
   /** Sent as `_locale` (`'en_US'`, `'zh_CN'`…) only when set. */
-  locale?: string;
+  locale?: string | undefined;
 }
 
 /**

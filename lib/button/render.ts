@@ -16,21 +16,21 @@ export interface MiAccountButtonOptions {
   /** Where the login starts (the route calling `passport.authenticate('mi-account')`): relative or http(s). */
   href: string;
   /** Language tag for the label and `lang`/`dir`, e.g. `'zh-CN'`, `'pt_BR'`; unknown → English. */
-  locale?: string;
+  locale?: string | undefined;
   /** Default `'orange'`. */
-  theme?: ButtonTheme;
+  theme?: ButtonTheme | undefined;
   /** Default `'medium'` (44 px tall). */
-  size?: ButtonSize;
+  size?: ButtonSize | undefined;
   /** Custom text instead of the localized label (pass `locale` in the same language). Blank → localized label. */
-  label?: string;
+  label?: string | undefined;
   /** Extra classes for the link, space-separated. */
-  className?: string;
+  className?: string | undefined;
   /** Stretch to the width of the container. Default `false`. */
-  fullWidth?: boolean;
+  fullWidth?: boolean | undefined;
   /** Prepend the `<style>` block. Default `true`; use `false` plus {@link miAccountButtonStyles} for many buttons. */
-  includeStyles?: boolean;
+  includeStyles?: boolean | undefined;
   /** CSP nonce for the `<style>` block, when the page's Content-Security-Policy requires one. */
-  styleNonce?: string;
+  styleNonce?: string | undefined;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: Readonly<Record<T, unknown>>, fallback: T, name: string): T {

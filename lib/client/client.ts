@@ -19,28 +19,28 @@ export interface MiAccountClientOptions {
   /** App ID from the Mi developer console. */
   clientID: string | number;
   /** App Secret from the Mi developer console; only token requests need it. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** Absolute redirect URI sent with token requests (the one used to authorize). */
-  redirectURI?: string;
+  redirectURI?: string | undefined;
   /** Mi's token endpoint. Default Xiaomi's (the emulator's with `MI_ACCOUNT_EMULATOR_HOST`); override for another IDC or a proxy. */
-  tokenURL?: string;
+  tokenURL?: string | undefined;
   /** Base URL of Mi's Open API. Default Xiaomi's (the emulator's with `MI_ACCOUNT_EMULATOR_HOST`). */
-  openApiURL?: string;
+  openApiURL?: string | undefined;
   /** Milliseconds per HTTP call, headers and body included. Default 10000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * MAC-sign Open API calls. Default (unset): sign, and if Mi Account refuses a signature (96012) that the same
    * call passes unsigned, stop signing and emit one `MI_ACCOUNT_MAC_REFUSED` warning. `true`: always sign and fail
    * on 96012. `false`: never sign (Mi Account accepts unsigned calls, as Xiaomi's own SDKs make them).
    */
-  signRequests?: boolean;
+  signRequests?: boolean | undefined;
   /** Largest response body accepted. Default 1 MiB. */
-  maxResponseBytes?: number;
+  maxResponseBytes?: number | undefined;
   /**
    * An `http.Agent`/`https.Agent` (or a proxy agent) for every call to Mi Account, matching the protocol of the URLs.
    * Without it, `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from the environment are honoured, else keep-alive agents are used.
    */
-  agent?: Agent;
+  agent?: Agent | undefined;
 }
 
 /**

@@ -14,15 +14,15 @@ import {
 /** Input of `MiAccountClient.getProfile`: the credentials plus what the token response told. */
 export interface GetProfileInput extends MiAccountCredentials {
   /** Granted scopes (numeric, array or space-separated); default: profile only. */
-  scope?: string | readonly string[];
+  scope?: string | readonly string[] | undefined;
   /** openId from the token response; `/user/openidV2` is called only when it is missing. */
-  openId?: string;
+  openId?: string | undefined;
   /** union_id from the token response, used when `/user/profile` does not give one. */
-  unionId?: string;
+  unionId?: string | undefined;
   /** Which ID becomes `profile.id`. Default `'openId'`. */
-  profileIdentifier?: ProfileIdentifier;
+  profileIdentifier?: ProfileIdentifier | undefined;
   /** When true, a failing optional call (phone/email, openid) fails the whole call. Default false. */
-  strictProfile?: boolean;
+  strictProfile?: boolean | undefined;
 }
 
 /** Makes one Open API call with the given credentials. */

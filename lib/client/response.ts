@@ -61,13 +61,13 @@ export interface ResponseContext {
   /** Login step the response belongs to. */
   step: MiAccountStep;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** Mi Account's HTTP status; becomes the error's `responseStatus`. */
-  status?: number;
+  status?: number | undefined;
   /** `Content-Type` of the response, quoted when the body is not JSON. */
-  contentType?: string;
+  contentType?: string | undefined;
   /** Values (client secret, tokens) to redact from descriptions quoted in errors. */
-  secrets?: ReadonlyArray<string | undefined>;
+  secrets?: ReadonlyArray<string | undefined> | undefined;
 }
 
 /** Tokens from Mi Account's token endpoint, checked and normalized. */

@@ -87,9 +87,9 @@ function avatarHtml(user: UserRecord): string {
 export interface ConsentPageInput {
   readonly clientID: string;
   /** The app's display name(s); the page names the App ID without one. */
-  readonly appName?: LocalizedName;
+  readonly appName?: LocalizedName | undefined;
   /** URL of the app's icon. */
-  readonly appIcon?: string;
+  readonly appIcon?: string | undefined;
   /** Scope IDs that will be granted. */
   readonly granted: readonly string[];
   /** Requested scope IDs this app may not have (phone/email without the privacy review). */
@@ -98,7 +98,7 @@ export interface ConsentPageInput {
   /** The authorization request's own parameters, sent back in hidden inputs. */
   readonly hidden: ReadonlyArray<readonly [string, string]>;
   /** Mi's `_locale` of the request (`zh_CN`, `en_US`…): the page's language; English when absent or unknown. */
-  readonly locale?: string;
+  readonly locale?: string | undefined;
 }
 
 /**

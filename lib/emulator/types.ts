@@ -46,14 +46,14 @@ export interface MiEmulatorClient {
   /** Registered redirect URIs: a `;`-separated string as typed on the Mi console, or an array. */
   readonly redirectURIs: string | readonly string[];
   /** Whether the app passed Xiaomi's privacy review for phone (4) and email (6); default false. */
-  readonly sensitiveScopes?: boolean;
+  readonly sensitiveScopes?: boolean | undefined;
   /**
    * The app's display name, shown on the consent page as Mi shows it; default: the App ID. One name, or one per
    * page language (`{ en: 'Example app', 'zh-CN': '示例应用' }`; a missing language falls back to English).
    */
-  readonly name?: string | Readonly<Partial<Record<MiEmulatorLanguage, string>>>;
+  readonly name?: string | Readonly<Partial<Record<MiEmulatorLanguage, string>>> | undefined;
   /** URL of the app's icon, shown next to its name on the consent page. */
-  readonly icon?: string;
+  readonly icon?: string | undefined;
 }
 
 /**
@@ -68,15 +68,15 @@ export interface MiEmulatorUser {
   /** Shown on the consent page and returned as `miliaoNick` (→ `profile.displayName`). */
   readonly nickname: string;
   /** Avatar URL; the sized variants (`miliaoIcon_75` …) are derived from it. */
-  readonly avatar?: string;
+  readonly avatar?: string | undefined;
   /** Fixed unionId; derived from `id` when absent. */
-  readonly unionId?: string;
+  readonly unionId?: string | undefined;
   /** The raw `userId` that apps enabled before 2018-06-01 receive; absent → `/user/profile` has no `userId`. */
-  readonly legacyUserId?: string | number;
+  readonly legacyUserId?: string | number | undefined;
   /** Returned by `/user/phoneAndEmail` when the phone scope (4) is granted; `''` when absent. */
-  readonly phone?: string;
+  readonly phone?: string | undefined;
   /** Returned by `/user/phoneAndEmail` when the email scope (6) is granted; `''` when absent. */
-  readonly email?: string;
+  readonly email?: string | undefined;
 }
 
 /**
@@ -87,30 +87,30 @@ export interface MiEmulatorUser {
  */
 export interface MiEmulatorOptions {
   /** Port on 127.0.0.1; 0 or absent picks a free port. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** The apps registered on the emulated developer console; App IDs must be unique. */
   readonly clients: readonly MiEmulatorClient[];
   /** The users who can sign in; at least one, ids unique. */
   readonly users: readonly MiEmulatorUser[];
   /** A user id: GET /oauth2/authorize skips the consent page and approves as this user at once. */
-  readonly autoApprove?: string | number;
+  readonly autoApprove?: string | number | undefined;
   /** Milliseconds added before every response. */
-  readonly latencyMs?: number;
+  readonly latencyMs?: number | undefined;
   /**
    * Default false, as the real service: Open API calls without an Authorization header are accepted, and a MAC
    * that is sent is always verified. true: every Open API call needs a valid MAC (the emulator's default before 0.2).
    */
-  readonly strictMac?: boolean;
+  readonly strictMac?: boolean | undefined;
   /** Default false; true → token endpoint answers plain RFC 6749 JSON (no `&&&START&&&`, string errors, HTTP 400). */
-  readonly standardTokenResponse?: boolean;
+  readonly standardTokenResponse?: boolean | undefined;
   /** Clock in milliseconds for code/token expiry and the nonce time window; default `Date.now`. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
   /** Lifetime of an authorization code; default 5 minutes. */
-  readonly codeTtlMs?: number;
+  readonly codeTtlMs?: number | undefined;
   /** `expires_in` of access tokens; default 7776000 (90 days). */
-  readonly accessTokenTtlSeconds?: number;
+  readonly accessTokenTtlSeconds?: number | undefined;
   /** Faults active from the start, by path (same as calling `setFault`). */
-  readonly faults?: Readonly<Record<string, MiEmulatorFault>>;
+  readonly faults?: Readonly<Record<string, MiEmulatorFault>> | undefined;
 }
 
 /**

@@ -7,19 +7,19 @@ export interface MiAccountErrorOptions {
   /** The login step that failed. */
   step: MiAccountStep;
   /** Mi error code (e.g. 96013), only when Mi Account sent one; never set for a local check. */
-  code?: number;
+  code?: number | undefined;
   /** Why, when the code, step and class cannot tell (a timeout, a missing mac_key…); else derived from them. */
-  reason?: MiAccountErrorReason;
+  reason?: MiAccountErrorReason | undefined;
   /** Description sent by Mi Account, already stripped of secrets. */
-  description?: string;
+  description?: string | undefined;
   /** Replaces the hint of the error table. */
-  hint?: string;
+  hint?: string | undefined;
   /** Mi Account's own HTTP status, when it answered (often 200, even for errors). */
-  responseStatus?: number;
+  responseStatus?: number | undefined;
   /** The HTTP status the app should answer with (400–599); default: the status of the `reason` (see {@link MiAccountErrorReason}). */
-  status?: number;
+  status?: number | undefined;
   /** Path of the Mi Account endpoint, e.g. `/oauth2/token`. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** The underlying error, kept as the standard `cause`; give nothing that holds a secret. */
   cause?: unknown;
 }

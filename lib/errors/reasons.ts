@@ -108,9 +108,9 @@ export function statusForReason(reason: MiAccountErrorReason): number {
 /** What {@link errorReasonFor} reads: the fields of `MiAccountErrorOptions` that decide the reason. */
 export interface ErrorReasonInput {
   step: MiAccountStep;
-  code?: number;
-  reason?: MiAccountErrorReason;
-  responseStatus?: number;
+  code?: number | undefined;
+  reason?: MiAccountErrorReason | undefined;
+  responseStatus?: number | undefined;
 }
 
 /**

@@ -65,19 +65,19 @@ export interface MiAccountLoginEvent {
   /** Milliseconds since the strategy received this HTTP request (the redirect or the callback). */
   elapsedMs: number;
   /** Why the login failed: the message given to `fail`, or the error's message for a Mi Account error. */
-  reason?: string;
+  reason?: string | undefined;
   /** HTTP status a `fail` answers with (absent for an error, which goes to the app's error handler). */
   status?: number;
   /** Mi Account's numeric error code of a failure, when there is one. */
-  code?: number;
+  code?: number | undefined;
   /** Step of a failing Mi Account error, e.g. `'token exchange'`. */
   step?: string;
   /** Name of the error class of an `error` failure, e.g. `'MiAccountRequestError'`. */
   errorName?: string;
   /** The redirect URI sent to Mi Account (`redirect`). */
-  redirectURI?: string;
+  redirectURI?: string | undefined;
   /** Granted scopes (`tokens`, `profile`) or requested scopes (`redirect`), numeric strings. */
-  scope?: string[];
+  scope?: string[] | undefined;
   /** Seconds the access token lives (`tokens`). */
   expiresIn?: number;
   /** Number of `profile.warnings` (`profile`). */

@@ -87,7 +87,7 @@ function wrap(target: PassportActions, action: Action, before: (...args: unknown
 }
 
 // The scope and redirect_uri sent to Mi Account, read from the redirect URL; its state is left out.
-function redirectDetails(url: unknown): { scope?: string[]; redirectURI?: string } {
+function redirectDetails(url: unknown): { scope?: string[] | undefined; redirectURI?: string | undefined } {
   try {
     const params = new URL(String(url)).searchParams;
     const scope = params.get('scope');

@@ -11,9 +11,9 @@ import { SCOPE_SEPARATOR } from './scopes';
  */
 export interface AuthorizeOptions {
   /** Sent as `skip_confirm` (`'true'`/`'false'`) only when set. */
-  skipConfirm?: boolean;
+  skipConfirm?: boolean | undefined;
   /** Sent as `_locale` (`'en_US'`, `'zh_CN'`…), trimmed, only when not blank. */
-  locale?: string;
+  locale?: string | undefined;
 }
 
 /**

@@ -29,17 +29,17 @@ export interface CookieStateStoreOptions {
    */
   secret: string | readonly string[];
   /** Cookie name. Default `mi_oauth_state`; sent as `__Host-mi_oauth_state` when `secure`. */
-  cookieName?: string;
+  cookieName?: string | undefined;
   /** How long a login may take, in ms. Default 10 minutes (Mi codes live 5–10 minutes). Used states are remembered as long. */
-  maxAgeMs?: number;
+  maxAgeMs?: number | undefined;
   /** Send the cookie only over https, with the `__Host-` prefix. Default true; set false for plain-http development. */
-  secure?: boolean;
+  secure?: boolean | undefined;
   /** Cookie path. Default `/`; a Secure cookie (`__Host-` prefix) must use `/`. */
-  path?: string;
+  path?: string | undefined;
   /** Remembers used states for all instances (e.g. in Redis). Default: in this process only. */
-  usedStates?: UsedStateStore;
+  usedStates?: UsedStateStore | undefined;
   /** Most used states remembered in this process without `usedStates`; the oldest are forgotten first. Default 100000. */
-  maxUsedStates?: number;
+  maxUsedStates?: number | undefined;
 }
 
 /** Receives the new state to send to Mi Account, or the error that prevented storing it. */

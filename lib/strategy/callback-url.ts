@@ -4,9 +4,9 @@ import { requestOrigin, type OriginRequest } from './request-origin';
 /** The parts of a request a callback URL is resolved against. */
 export interface CallbackRequest extends OriginRequest {
   /** Path and query string. */
-  url?: string;
+  url?: string | undefined;
   /** The URL before any router rewrote `url` (Express `req.originalUrl`). */
-  originalUrl?: string;
+  originalUrl?: string | undefined;
 }
 
 /** True for a URL with a scheme (`https://app.example/cb`), false for a path (`/auth/mi/callback`). */

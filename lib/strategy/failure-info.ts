@@ -17,5 +17,5 @@ export interface MiAccountFailureInfo {
   /** Why, as a stable string to branch on: `'access_denied'`, `'state_mismatch'`, `'code_invalid'`, `'token_invalid'`… */
   reason: MiAccountErrorReason;
   /** Mi Account's error code (e.g. 96013), only when Mi Account sent one. */
-  code?: number;
+  code?: number | undefined;
 }

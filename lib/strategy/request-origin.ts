@@ -14,7 +14,7 @@ type TrustProxyFn = (address: string | undefined, hop: number) => boolean;
 export interface OriginRequest {
   headers: IncomingHttpHeaders;
   socket?: unknown;
-  app?: { get?(setting: string): unknown };
+  app?: { get?(setting: string): unknown } | undefined;
 }
 
 /**

@@ -31,52 +31,54 @@ export interface MiAccountTokenStrategyOptions {
   /** App ID from the Mi developer console. */
   clientID: string | number;
   /** Base URL of Mi's Open API. Default `https://open.account.xiaomi.com`; override for the emulator or a proxy. */
-  openApiURL?: string;
+  openApiURL?: string | undefined;
   /** Names of the token fields in the body, the Authorization header (and the query, with `allowQueryToken`). */
-  tokenFields?: {
-    /** Field holding the access token. Default `'access_token'`. */
-    accessToken?: string;
-    /** Field holding the token's mac_key. Default `'mac_key'`. */
-    macKey?: string;
-  };
+  tokenFields?:
+    | {
+        /** Field holding the access token. Default `'access_token'`. */
+        accessToken?: string | undefined;
+        /** Field holding the token's mac_key. Default `'mac_key'`. */
+        macKey?: string | undefined;
+      }
+    | undefined;
   /** Scopes the client app requested (names or IDs); decides which data calls are made. Default `['profile', 'openid']`. */
-  scope?: string | ReadonlyArray<string | number>;
+  scope?: string | ReadonlyArray<string | number> | undefined;
   /** Which ID becomes `profile.id`. Default `'openId'` (needs the openid scope). */
-  profileIdentifier?: ProfileIdentifier;
+  profileIdentifier?: ProfileIdentifier | undefined;
   /** Milliseconds per call to Mi Account. Default 10000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /**
    * An `http.Agent`/`https.Agent` (or a proxy agent) for every call to Mi Account. Without it, `HTTPS_PROXY`,
    * `HTTP_PROXY` and `NO_PROXY` from the environment are honoured.
    */
-  agent?: Agent;
+  agent?: Agent | undefined;
   /**
    * MAC-sign the verifying Open API calls with the caller's mac_key. Default true, and pinned: the mac_key comes from
    * the caller, so a refused signature is that caller's 401 and never switches this strategy to unsigned calls.
    * `false` sends unsigned calls (Mi Account accepts them; the mac_key is then not checked).
    */
-  signRequests?: boolean;
+  signRequests?: boolean | undefined;
   /**
    * Cache verified tokens for this long (ms). Off by default: with a cache, a token the user revoked keeps
    * working until its entry expires, but repeated API calls skip a round trip to Mi Account.
    */
-  cacheTtlMs?: number;
+  cacheTtlMs?: number | undefined;
   /** Most tokens kept in the cache, and most refused tokens remembered. Default 1000. */
-  cacheMaxEntries?: number;
+  cacheMaxEntries?: number | undefined;
   /**
    * Remember a token Mi Account refused for this long (ms), so repeating it costs no call to Mi Account. Default 5000;
    * 0 turns it off. Network failures and Mi outages are never remembered.
    */
-  failureCacheTtlMs?: number;
+  failureCacheTtlMs?: number | undefined;
   /**
    * Read the token and mac_key from the query string too. Off by default: URLs end up in access logs, proxies and
    * browser history, so a request carrying them in the query is refused with a 400 that says where to send them.
    */
-  allowQueryToken?: boolean;
+  allowQueryToken?: boolean | undefined;
   /** Pass the Express request as verify's first argument. Default false. */
-  passReqToCallback?: boolean;
+  passReqToCallback?: boolean | undefined;
   /** Strategy name. Default `'mi-account-token'`. */
-  name?: string;
+  name?: string | undefined;
 }
 
 function missingIdentifierHint(identifier: ProfileIdentifier): string {
@@ -135,7 +137,7 @@ export class MiAccountTokenStrategy extends Strategy {
   private readonly allowQueryToken: boolean;
 
   constructor(
-    options: MiAccountTokenStrategyOptions & { passReqToCallback?: false },
+    options: MiAccountTokenStrategyOptions & { passReqToCallback?: false | undefined },
     verify: MiAccountTokenVerifyFunction,
   );
   constructor(

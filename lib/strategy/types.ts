@@ -20,9 +20,9 @@ export interface MiAccountRequest {
   /** Request headers, names in lower case. */
   headers: IncomingHttpHeaders;
   /** Path and query string. */
-  url?: string;
+  url?: string | undefined;
   /** The URL before any router rewrote `url` (Express `req.originalUrl`). */
-  originalUrl?: string;
+  originalUrl?: string | undefined;
   /** Parsed query string (`req.query`). */
   query?: unknown;
   /** Parsed body, when a body parser ran (a form-POSTed callback carries `code` here). */
@@ -30,10 +30,12 @@ export interface MiAccountRequest {
   /** The connection (its `encrypted` flag tells https; its `remoteAddress` is checked against `trust proxy`). */
   socket?: unknown;
   /** The Express app (its compiled `trust proxy` setting decides whether forwarded headers are believed). */
-  app?: {
-    /** Reads an app setting (Express: `app.get('trust proxy fn')`). */
-    get?(setting: string): unknown;
-  };
+  app?:
+    | {
+        /** Reads an app setting (Express: `app.get('trust proxy fn')`). */
+        get?(setting: string): unknown;
+      }
+    | undefined;
 }
 
 /**
@@ -122,57 +124,57 @@ export interface MiAccountStrategyOptionsBase {
   /** App Secret from the Mi developer console. */
   clientSecret: string;
   /** Absolute or relative callback URL; must satisfy the registered redirect URIs. */
-  callbackURL?: string;
+  callbackURL?: string | undefined;
   /** Names or numeric IDs; default `['profile']`. */
-  scope?: MiScopeInput;
+  scope?: MiScopeInput | undefined;
   /** Redirect URIs registered on the Mi console (`;`-separated or array); enables validation before redirecting. */
-  registeredRedirectURIs?: string | readonly string[];
+  registeredRedirectURIs?: string | readonly string[] | undefined;
   /** Sent as `skip_confirm` when set. */
-  skipConfirm?: boolean;
+  skipConfirm?: boolean | undefined;
   /** `_locale` of Mi pages (`'en_US'`…); `'auto'` derives it from Accept-Language. */
-  locale?: string;
+  locale?: string | undefined;
   /** Which ID becomes `profile.id`. Default `'openId'`. */
-  profileIdentifier?: ProfileIdentifier;
+  profileIdentifier?: ProfileIdentifier | undefined;
   /** When true, a failing optional data call (phone/email, openid) fails the login. Default false. */
-  strictProfile?: boolean;
+  strictProfile?: boolean | undefined;
   /**
    * MAC-sign Open API calls. Default: sign, and stop signing with one `MI_ACCOUNT_MAC_REFUSED` warning if Mi Account
    * refuses a signature (96012) that it accepts unsigned. `true`: always sign; `false`: never sign.
    */
-  signRequests?: boolean;
+  signRequests?: boolean | undefined;
   /** Milliseconds per HTTP call to Mi Account. Default 10000. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Mi's authorization page. Default `https://account.xiaomi.com/oauth2/authorize`; override for the emulator or a proxy. */
-  authorizationURL?: string;
+  authorizationURL?: string | undefined;
   /** Mi's token endpoint. Default `https://account.xiaomi.com/oauth2/token`. */
-  tokenURL?: string;
+  tokenURL?: string | undefined;
   /** Base URL of Mi's Open API (`/user/profile`…). Default `https://open.account.xiaomi.com`. */
-  openApiURL?: string;
+  openApiURL?: string | undefined;
   /** As passport-oauth2, but on by default. */
-  state?: boolean;
+  state?: boolean | undefined;
   /** A passport-oauth2 state store, e.g. `CookieStateStore` for apps without sessions. */
-  store?: StateStoreLike;
+  store?: StateStoreLike | undefined;
   /** Session key under which passport-oauth2 keeps the state. Default `'oauth2:' + host of authorizationURL`. */
-  sessionKey?: string;
+  sessionKey?: string | undefined;
   /** As passport-oauth2: true (or a function deciding per login) skips the Open API profile calls; verify then gets no profile. Default false. */
-  skipUserProfile?: boolean | ((...args: unknown[]) => unknown);
+  skipUserProfile?: boolean | ((...args: unknown[]) => unknown) | undefined;
   /**
    * Whether `X-Forwarded-Proto`/`X-Forwarded-Host` count when resolving a relative callbackURL. Default: as the app's
    * `trust proxy` setting decides for `req.protocol` (Express 4 and 5); `true` or `false` overrides it.
    */
-  proxy?: boolean;
+  proxy?: boolean | undefined;
   /**
    * An `http.Agent`/`https.Agent` (or a proxy agent) for every call to Mi Account. Without it, `HTTPS_PROXY`,
    * `HTTP_PROXY` and `NO_PROXY` from the environment are honoured.
    */
-  agent?: Agent;
+  agent?: Agent | undefined;
   /** Strategy name. Default `'mi-account'`. */
-  name?: string;
+  name?: string | undefined;
 }
 /** Options of {@link MiAccountStrategy} whose verify callback does not receive the request. */
 export interface MiAccountStrategyOptions extends MiAccountStrategyOptionsBase {
   /** Leave unset (or false): verify is called without the request. */
-  passReqToCallback?: false;
+  passReqToCallback?: false | undefined;
 }
 /** Options of {@link MiAccountStrategy} whose verify callback receives the Express request first. */
 export interface MiAccountStrategyOptionsWithRequest extends MiAccountStrategyOptionsBase {

@@ -22,7 +22,7 @@ export interface HttpRequest {
   /** Strings to strip from any error text (secret, tokens). */
   secrets: ReadonlyArray<string | undefined>;
   /** The caller's agent (the `agent` option); without it, an environment proxy or the library's keep-alive agents. */
-  agent?: http.Agent;
+  agent?: http.Agent | undefined;
   /** Told as each attempt is sent: 1, then 2 for the one retry on a fresh connection (tracing publishes it). */
   onAttempt?: (attempt: 1 | 2) => void;
 }

@@ -37,7 +37,7 @@ let inFlight = 0;
 // Per agent and origin (`protocol//host`), failed rounds in a row and when pre-connecting may start again.
 const backoffs = new WeakMap<ConnectionsAhead, Map<string, { failures: number; until: number }>>();
 // Parsed endpoints per client, and how many Open API calls its profile step makes in parallel.
-const endpoints = new WeakMap<PreconnectClient, { token?: Endpoint; openApi?: Endpoint }>();
+const endpoints = new WeakMap<PreconnectClient, { token: Endpoint | undefined; openApi: Endpoint | undefined }>();
 const profileCalls = new WeakMap<PreconnectClient, number>();
 
 /** The Open API calls a profile step runs in parallel for `scopes`: /user/profile and /user/phoneAndEmail. */
@@ -166,7 +166,7 @@ function originOf(endpoint: Endpoint): string {
   return `${endpoint.protocol}//${endpoint.host}`;
 }
 
-function clientEndpoints(client: PreconnectClient): { token?: Endpoint; openApi?: Endpoint } {
+function clientEndpoints(client: PreconnectClient): { token: Endpoint | undefined; openApi: Endpoint | undefined } {
   let parsed = endpoints.get(client);
   if (!parsed) {
     parsed = { token: parseEndpoint(client.tokenURL), openApi: parseEndpoint(client.openApiURL) };

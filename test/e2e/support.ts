@@ -126,7 +126,7 @@ export class CookieAgent {
     const response = await fetch(url, {
       method: init.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
-      body,
+      body: body ?? null,
       redirect: 'manual',
     });
     for (const line of response.headers.getSetCookie()) {

@@ -51,15 +51,18 @@ describe('refresh tokens against the emulator', () => {
   it('works with passport-oauth2-refresh: requestNewAccessToken returns rotated tokens', async () => {
     const { refreshToken } = h.app.verified[0]!;
     refresh.use(h.app.strategy);
-    const result = await new Promise<{ accessToken?: string; refreshToken?: string; params: unknown }>(
-      (resolve, reject) =>
-        refresh.requestNewAccessToken(
-          'mi-account',
-          refreshToken,
-          { redirect_uri: `${h.app.url}/auth/mi/callback` },
-          (err, accessToken, newRefreshToken, params) =>
-            err ? reject(err) : resolve({ accessToken, refreshToken: newRefreshToken, params }),
-        ),
+    const result = await new Promise<{
+      accessToken?: string | undefined;
+      refreshToken?: string | undefined;
+      params: unknown;
+    }>((resolve, reject) =>
+      refresh.requestNewAccessToken(
+        'mi-account',
+        refreshToken,
+        { redirect_uri: `${h.app.url}/auth/mi/callback` },
+        (err, accessToken, newRefreshToken, params) =>
+          err ? reject(err) : resolve({ accessToken, refreshToken: newRefreshToken, params }),
+      ),
     );
     expect(result.accessToken).toEqual(expect.any(String));
     expect(result.refreshToken).not.toBe(refreshToken);

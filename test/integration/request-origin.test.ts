@@ -33,7 +33,7 @@ const HOSTILE_HOSTS: Array<[string, string]> = [
 
 interface Answer {
   status: number;
-  location?: string;
+  location?: string | undefined;
   body: string;
 }
 

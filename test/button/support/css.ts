@@ -3,7 +3,7 @@
 export interface CssRule {
   selectors: string[];
   declarations: Map<string, string>;
-  atRule?: string;
+  atRule?: string | undefined;
 }
 
 export function parseCss(css: string, atRule?: string): CssRule[] {
