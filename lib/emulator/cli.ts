@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { DEMO_CLIENT, DEMO_USERS } from './demo';
 import { startMiAccountEmulator } from './server';
 import type { MiEmulator } from './types';

@@ -73,7 +73,11 @@ describe('consumer projects built from npm pack', () => {
   beforeAll(async () => {
     if (!existsSync(path.join(root, 'dist/index.js'))) throw new Error('dist/ is missing: run npm run build first');
     work = mkdtempSync(path.join(tmpdir(), 'mi-consumers-'));
-    const packed = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{
+    // --ignore-scripts: pack the dist/ built by npm run test:consumers; the prepare script would rebuild it (rm -rf
+    // first) under the other test files reading it.
+    const packed = JSON.parse(
+      await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root),
+    ) as Array<{
       filename: string;
     }>;
     tarball = `file:${path.join(work, packed[0]!.filename)}`;

@@ -26,7 +26,9 @@ describe('the published package', () => {
     if (!existsSync(path.join(root, 'dist/index.js')))
       throw new Error('dist/ is missing: run npm run build first (npm test does)');
     work = mkdtempSync(path.join(tmpdir(), 'mi-pack-'));
-    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{
+    const packed = JSON.parse(
+      run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root),
+    ) as Array<{
       filename: string;
       files: Array<{ path: string }>;
     }>;

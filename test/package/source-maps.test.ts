@@ -16,7 +16,7 @@ describe('the source maps in the package', () => {
     if (!existsSync(path.join(root, 'dist/index.js')))
       throw new Error('dist/ is missing: run npm run build first (npm test does)');
     const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--dry-run', '--json'], {
+      execFileSync('npm', ['pack', '--ignore-scripts', '--dry-run', '--json'], {
         cwd: root,
         encoding: 'utf8',
         env: { ...process.env, npm_config_loglevel: 'error' },
