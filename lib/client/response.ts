@@ -106,6 +106,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * wins over a padded one (`"openId"` over `"openId "`), whatever their order; among padded ones the first wins.
  */
 export function trimFields(input: Record<string, unknown>): Record<string, unknown> {
+  if (isTrimmed(input)) return input;
   const out: Record<string, unknown> = {};
   const exact = new Set<string>();
   for (const [key, value] of Object.entries(input)) {
@@ -116,6 +117,20 @@ export function trimFields(input: Record<string, unknown>): Record<string, unkno
     out[name] = typeof value === 'string' ? value.trim() : value;
   }
   return out;
+}
+
+// Whether no key or string value of `input` is padded and no key is unsafe: then trimFields has nothing to do.
+function isTrimmed(input: Record<string, unknown>): boolean {
+  for (const key of Object.keys(input)) {
+    const value = input[key];
+    if (UNSAFE_KEYS.has(key) || isPadded(key) || (typeof value === 'string' && isPadded(value))) return false;
+  }
+  return true;
+}
+
+// Leading or trailing white space, as String#trim removes it.
+function isPadded(text: string): boolean {
+  return text.trim().length !== text.length;
 }
 
 function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {

@@ -153,7 +153,7 @@ function readResponse(
 ): void {
   const { step, maxBytes } = request;
   const endpoint = request.endpoint.pathname;
-  const declared = Number(res.headers['content-length']);
+  const declared = Number(rawHeader(res.rawHeaders, 'content-length'));
   if (declared > maxBytes) {
     finish(tooLarge(step, endpoint, maxBytes));
     res.destroy();
@@ -173,7 +173,7 @@ function readResponse(
   res.on('end', () =>
     finish(undefined, {
       status: res.statusCode ?? 0,
-      contentType: res.headers['content-type'] ?? 'no content type',
+      contentType: rawHeader(res.rawHeaders, 'content-type') ?? 'no content type',
       text: Buffer.concat(chunks, size).toString('utf8'),
     }),
   );
@@ -182,6 +182,15 @@ function readResponse(
     if (!res.complete)
       finish(networkError(request, new Error('the connection closed before the response was complete')));
   });
+}
+
+/** The first value of header `name` (lower case): a scan of the raw list, cheaper than building `res.headers`. */
+function rawHeader(raw: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
 }
 
 function networkError(request: HttpRequest, err: unknown, proxy?: EnvProxy): MiAccountRequestError {

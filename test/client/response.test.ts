@@ -1,5 +1,5 @@
 import { MiAccountError, MiAccountResponseError, parseMiResponse } from '../../lib';
-import { readOpenApiResponse, readTokenResponse } from '../../lib/client/response';
+import { readOpenApiResponse, readTokenResponse, trimFields } from '../../lib/client/response';
 
 const context = {
   step: 'token exchange' as const,
@@ -156,5 +156,17 @@ describe('readOpenApiResponse', () => {
 
   it('rejects data that is not an object', () => {
     expect(() => readOpenApiResponse('{"result":"ok","data":"x"}', api)).toThrow(/data field that is not an object/);
+  });
+});
+
+describe('trimFields', () => {
+  it('hands back an object with nothing to trim as it is, and copies one with a padded key, value or unsafe key', () => {
+    const clean = { access_token: 'a', expires_in: 3600 };
+    expect(trimFields(clean)).toBe(clean);
+    expect(trimFields({ ' mac_key': 'k' })).toEqual({ mac_key: 'k' });
+    expect(trimFields({ mac_algorithm: ' HmacSha1' })).toEqual({ mac_algorithm: 'HmacSha1' });
+    const unsafe = JSON.parse('{"constructor":1,"a":"b"}') as Record<string, unknown>;
+    expect(trimFields(unsafe)).toEqual({ a: 'b' });
+    expect(trimFields(unsafe)).not.toBe(unsafe);
   });
 });
