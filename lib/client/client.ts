@@ -127,7 +127,7 @@ export class MiAccountClient {
   /**
    * Trades a refresh token for a new token set. The old refresh token is dead afterwards: store the new one.
    * Concurrent calls with the same refresh token (double clicks, parallel tabs) share one request and its result;
-   * several processes need a shared lock on top (see the README, "Deploying").
+   * several processes need a shared lock on top (docs/deploying.md).
    *
    * @example
    * const fresh = await client.refreshAccessToken(user.refreshToken);

@@ -110,7 +110,7 @@ export type MiAccountVerifyWithRequestAndProfile = {
 /**
  * Verify callback: the number of parameters decides the form, as in passport-oauth2. A callback written inline gets
  * its parameter types from here with 5 parameters; TypeScript cannot tell 4 from 5 by arity, so type a 4-parameter
- * callback as {@link MiAccountVerifyWithProfile} (see the README).
+ * callback as {@link MiAccountVerifyWithProfile} (docs/frameworks.md, "Strict TypeScript").
  */
 export type MiAccountVerifyFunction = MiAccountVerifyWithParams | MiAccountVerifyWithProfile;
 /** Verify callback with `passReqToCallback: true`: the request first, then as {@link MiAccountVerifyFunction}. */

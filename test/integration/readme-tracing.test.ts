@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CLIENT_ID, CLIENT_SECRET, Harness, login, startHarness } from '../helpers/mi';
 
-const README = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+const README = readFileSync(path.join(__dirname, '..', '..', 'docs', 'tracing.md'), 'utf8');
 
 /** The first ```js block after `<!-- readme-test:NAME -->` in the README. */
 function readmeBlock(name: string): string {
