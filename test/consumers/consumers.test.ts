@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { FORMATS, allBlocks, compileBlock, foreignPackages, formatManifest } from '../docs/blocks';
 import {
+  APPS_DEPENDENCIES,
   FASTIFY_MAIN,
   Files,
   HARNESS,
@@ -11,6 +13,7 @@ import {
   NEST_MAIN,
   NEST_TSCONFIG,
   TYPES_SOURCE,
+  docsBlockOptions,
   typesTsconfig,
 } from './projects';
 
@@ -64,6 +67,10 @@ async function runApp(dir: string, file: string): Promise<LoginResult> {
   return JSON.parse(line.slice('RESULT '.length)) as LoginResult;
 }
 
+// The docs blocks that import what only these consumer projects install (NestJS, Fastify, Koa): test/docs compiles the
+// others, and checks that each of these blocks' packages is in APPS_DEPENDENCIES.
+const docsBlocks = allBlocks().filter((block) => foreignPackages(block).length > 0);
+
 const expectedUser = { name: 'Alex Chen', macKey: 'string', openId: expect.any(String), id: expect.any(String) };
 
 describe('consumer projects built from npm pack', () => {
@@ -95,26 +102,7 @@ describe('consumer projects built from npm pack', () => {
         '@types/express': '^5.0.0',
         ...types,
       }),
-      install(path.join(work, 'apps'), {
-        'passport-mi-account': tarball,
-        '@nestjs/common': '^11.0.0',
-        '@nestjs/core': '^11.0.0',
-        '@nestjs/platform-express': '^11.0.0',
-        '@nestjs/passport': '^11.0.0',
-        'reflect-metadata': '^0.2.0',
-        rxjs: '^7.8.0',
-        passport: '^0.7.0',
-        'express-session': '^1.18.0',
-        '@types/express-session': '^1.18.0',
-        fastify: '^5.0.0',
-        '@fastify/passport': '^3.0.0 || ^4.0.0',
-        '@fastify/session': '^11.0.0',
-        '@fastify/cookie': '^11.0.0',
-        koa: '^3.0.0',
-        'koa-passport': '^6.0.0',
-        'koa-session': '^7.0.0',
-        '@types/node': '^20.19.0',
-      }),
+      install(path.join(work, 'apps'), { 'passport-mi-account': tarball, ...APPS_DEPENDENCIES }),
     ]);
   }, 600_000);
 
@@ -128,6 +116,27 @@ describe('consumer projects built from npm pack', () => {
       write(dir, { 'package.json': manifest({}, type), 'tsconfig.json': typesTsconfig(), 'index.ts': TYPES_SOURCE });
       await expect(run(tsc, ['-p', 'tsconfig.json'], dir)).resolves.toBe('');
     });
+  });
+
+  describe('TypeScript blocks of README.md and docs/*.md that import NestJS, Fastify or Koa', () => {
+    it('are there: the NestJS, Fastify and Koa recipes of docs/frameworks.md', () => {
+      const imports = docsBlocks.flatMap((block) => block.packages);
+      expect(imports).toEqual(expect.arrayContaining(['@nestjs/passport', '@fastify/passport', 'koa-passport']));
+    });
+
+    // As in test/docs/code-blocks.test.ts: each block its own module of a `tsc --init` project, as CommonJS and as
+    // ESM, here against the packed package and the frameworks' own types.
+    it.each(docsBlocks.map((block) => [block.name, block] as const))(
+      '%s compiles as CommonJS and as ESM',
+      (_name, block) => {
+        const diagnostics = FORMATS.flatMap((format) => {
+          const dir = path.join(work, 'apps', 'docs', format);
+          write(dir, { 'package.json': formatManifest(format) });
+          return compileBlock(dir, block, format, docsBlockOptions(block)).map((line) => `[${format}] ${line}`);
+        });
+        expect(diagnostics).toEqual([]);
+      },
+    );
   });
 
   it('NestJS 11 (@nestjs/passport): logs in through the emulator, validate gets params via callbackArity', async () => {

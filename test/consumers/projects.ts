@@ -2,6 +2,34 @@
 
 export type Files = Record<string, string>;
 
+/**
+ * What the framework consumers (NestJS, Fastify, Koa) install next to the packed package. The docs blocks importing
+ * packages this repository does not install compile there too: test/docs/code-blocks.test.ts checks that each of
+ * their packages is in this list.
+ */
+export const APPS_DEPENDENCIES: Readonly<Record<string, string>> = {
+  '@nestjs/common': '^11.0.0',
+  '@nestjs/core': '^11.0.0',
+  '@nestjs/platform-express': '^11.0.0',
+  '@nestjs/passport': '^11.0.0',
+  'reflect-metadata': '^0.2.0',
+  rxjs: '^7.8.0',
+  passport: '^0.7.0',
+  'express-session': '^1.18.0',
+  '@types/express-session': '^1.18.0',
+  fastify: '^5.0.0',
+  '@fastify/passport': '^3.0.0 || ^4.0.0',
+  '@fastify/session': '^11.0.0',
+  '@fastify/cookie': '^11.0.0',
+  koa: '^3.0.0',
+  '@types/koa': '^3.0.0',
+  '@koa/router': '^15.0.0',
+  'koa-passport': '^6.0.0',
+  '@types/koa-passport': '^6.0.0',
+  'koa-session': '^7.0.0',
+  '@types/node': '^20.19.0',
+};
+
 /** What every runnable consumer shares: a free port, the emulator from the package, and a cookie-keeping login. */
 export const HARNESS = `'use strict';
 const net = require('node:net');
@@ -71,6 +99,16 @@ function options(emulator) {
 
 module.exports = { freePort, startEmulator, login, options };
 `;
+
+/**
+ * Compiler options a docs block needs beyond test/docs/blocks.ts tsconfigOptions: NestJS's decorators, as in the
+ * tsconfig.json of `nest new`.
+ */
+export function docsBlockOptions(block: { packages: readonly string[] }): Record<string, unknown> {
+  return block.packages.some((name) => name.startsWith('@nestjs/'))
+    ? { experimentalDecorators: true, emitDecoratorMetadata: true }
+    : {};
+}
 
 /** Strict TypeScript under module node16 against Express's types: every verify form, per-login options. */
 export const TYPES_SOURCE = `import express from 'express';
