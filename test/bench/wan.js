@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:wan: callback legs and the app's CPU across a modelled WAN. Mi Account (the emulator behind TLS, two
-// hosts, each direction delayed by RTT/2) runs in one process, each app in a fresh process per run (one cold login,
-// then warm ones), and this process drives the logins. Prints, per Node line that runs the apps (--node), the app's
+// hosts, each direction delayed by RTT/2) runs in one process, each app in a fresh process per round (one cold login,
+// then warm ones taking turns with the other apps of its Node line), and this process drives the logins. Prints, per Node line that runs the apps (--node), the app's
 // CPU per callback against a hand-written passport-oauth2 client making the same three calls, and the cold and warm
 // legs in RTT units (the summary), then every strategy's figures, min/median/max over rounds.
 'use strict';
@@ -342,15 +342,14 @@ async function writeBetweenMarkers(file, name, text) {
 
 /**
  * --write-docs: the tables go into docs/performance.md between the markers of this kind of run (`name`: bench-wan,
- * with -lines when several Node lines ran, -primed with --prime), and the summary into the README where it has them.
+ * with -lines when several Node lines ran, -primed with --prime).
  */
 async function writeDocs(name, summary, full) {
   const root = path.join(__dirname, '..', '..');
   const docs = path.join(root, 'docs', 'performance.md');
   if (!(await writeBetweenMarkers(docs, name, `${summary}\n\n${full}`)))
     throw new Error(`docs/performance.md has no ${name} markers`);
-  const inReadme = await writeBetweenMarkers(path.join(root, 'README.md'), name, summary);
-  process.stderr.write(`bench:wan: docs/performance.md${inReadme ? ' and README.md' : ''} updated (${name})\n`);
+  process.stderr.write(`bench:wan: docs/performance.md updated (${name})\n`);
 }
 
 /** Every run of every app, interleaved round by round; resolves to { line, marker, results }. */
