@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { DEMO_CLIENT, DEMO_USERS } from './demo';
 import { startMiAccountEmulator } from './server';
 import type { MiEmulator } from './types';
@@ -8,8 +10,8 @@ const DEFAULT_PORT = 4000;
 /**
  * Starts the demo emulator from environment variables (`MI_EMULATOR_PORT`, default 4000;
  * `MI_REDIRECT_URIS`, default the example app's URLs) and writes how to use it: its URLs, the demo
- * users, and the lines to paste to point the example app (`MI_EMULATOR_URL`) or any app
- * (`MI_ACCOUNT_EMULATOR_HOST`) at it with the demo app's credentials.
+ * users, and the lines to paste to point any app (`MI_ACCOUNT_EMULATOR_HOST`) and, in the repository, the example
+ * app (`MI_EMULATOR_URL`) at it with the demo app's credentials.
  *
  * @example
  * const emulator = await runEmulatorCli(process.env, (line) => process.stdout.write(line + '\n'));
@@ -35,8 +37,11 @@ export async function runEmulatorCli(env: NodeJS.ProcessEnv, print: (line: strin
   // MI_CLIENT_ID and MI_CLIENT_SECRET alone send an app to the real Mi Account: every line names the emulator too.
   const credentials = `MI_CLIENT_ID=${DEMO_CLIENT.clientID} MI_CLIENT_SECRET=${DEMO_CLIENT.clientSecret}`;
   print('');
-  print('Point the example app at this emulator (run in this project):');
-  print(`MI_EMULATOR_URL=${emulator.url} ${credentials} npm start`);
+  // The example app ships in the repository, not in the package: an installed copy (npx) has none to point at.
+  if (existsSync(path.join(__dirname, '..', '..', 'example-app', 'server.js'))) {
+    print('Point the example app at this emulator (run in this project):');
+    print(`MI_EMULATOR_URL=${emulator.url} ${credentials} npm start`);
+  }
   print('Point any app using passport-mi-account at it (set in its environment):');
   print(`MI_ACCOUNT_EMULATOR_HOST=${new URL(emulator.url).host} ${credentials}`);
   return emulator;

@@ -221,7 +221,8 @@ describe('installed from a git URL or an npm pack tarball, before a registry rel
       expect(url).not.toBeNull();
       const credentials = `MI_CLIENT_ID=${demo.clientID} MI_CLIENT_SECRET=${demo.clientSecret}`;
       expect(lines).toContain(`MI_ACCOUNT_EMULATOR_HOST=127.0.0.1:${url![2]!} ${credentials}`);
-      expect(lines).toContain(`MI_EMULATOR_URL=${url![1]!} ${credentials} npm start`);
+      // No example app in an installed copy: no line to start one.
+      expect(lines.join('\n')).not.toContain('npm start');
       expect(status).toBeLessThan(500); // it was serving
     }, 90_000);
   });
