@@ -3,6 +3,21 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { locateTscOutput, markdownSection, quickStartBlock, tsconfigOptions } from '../docs/blocks';
+import { freePort } from '../helpers/app';
+import {
+  EMULATOR_BIN,
+  PRESELECTED_USER,
+  expectLoginGreetsUser,
+  pastedVariables,
+  startApp,
+  startEmulatorBin,
+  stop,
+  userEnv,
+  waitForHttp,
+  waitForPasteLine,
+  type Started,
+} from '../helpers/quick-start';
 
 // Installs the package as a project does before a registry release (README, Install), then uses it from a fresh Node
 // process: run by `npm run test:consumers`.
@@ -12,38 +27,22 @@ import { promisify } from 'node:util';
 //   them to test them here (CI runs on a fresh clone, where HEAD is the tree under test).
 // - From a tarball: `npm pack --ignore-scripts` of this working tree's dist/ (built by `npm run test:consumers`;
 //   --ignore-scripts: no rebuild under the other test files reading dist/), installed with `npm install <file>`.
+// In the git install, the README's Quick start then runs as written: what the README says to install, from the npm
+// registry; its ```ts block as app.ts, compiled by the project's tsc; `npx passport-mi-account-emulator`; a login.
 const root = path.resolve(__dirname, '../..');
 const exec = promisify(execFile);
 const rootManifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   name: string;
   exports: Record<string, unknown>;
 };
-const BIN = 'passport-mi-account-emulator';
-
-/**
- * The environment of a user's shell: none of the variables `npm run` sets for this repository's scripts, and no
- * node_modules/.bin on PATH (so the clone's build can only use the tools its own install put there).
- */
-const userEnv: NodeJS.ProcessEnv = Object.fromEntries(
-  Object.entries(process.env)
-    .filter(([key]) => !/^(npm_(?!config_)|npm_config_(local_prefix|call|yes)$|init_cwd$)/i.test(key))
-    .map(([key, value]) =>
-      key === 'PATH'
-        ? [
-            key,
-            value
-              ?.split(path.delimiter)
-              .filter((dir) => !dir.endsWith(`node_modules${path.sep}.bin`))
-              .join(path.delimiter),
-          ]
-        : [key, value],
-    ),
-);
-Object.assign(userEnv, { npm_config_loglevel: 'error', npm_config_update_notifier: 'false' });
+// A user's shell (test/helpers/quick-start.ts): no node_modules/.bin on PATH, so the clone's build can only use the
+// tools its own install put there.
+const env = userEnv({ npm_config_loglevel: 'error' });
+const NPM_INSTALL = ['install', '--prefer-offline', '--no-audit', '--no-fund'];
 
 async function run(command: string, args: string[], cwd: string, timeout = 60_000): Promise<string> {
   try {
-    const { stdout } = await exec(command, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: userEnv });
+    const { stdout } = await exec(command, args, { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env });
     return stdout;
   } catch (err) {
     const { stdout, stderr } = err as { stdout?: string; stderr?: string };
@@ -55,7 +54,7 @@ async function run(command: string, args: string[], cwd: string, timeout = 60_00
 async function installProject(dir: string, spec: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', spec], dir, 540_000);
+  await run('npm', [...NPM_INSTALL, spec], dir, 540_000);
 }
 
 // Every subpath of package.json "exports", through require; the demo credentials the emulator CLI prints.
@@ -96,9 +95,9 @@ interface EmulatorRun {
 async function runEmulatorBin(dir: string): Promise<EmulatorRun> {
   // --no: never download a package of that name; the project's own bin or nothing. Its own process group, stopped
   // as one (npx, the shell npm runs the bin in, node).
-  const child: ChildProcess = spawn('npx', ['--no', BIN], {
+  const child: ChildProcess = spawn('npx', ['--no', EMULATOR_BIN], {
     cwd: dir,
-    env: { ...userEnv, MI_EMULATOR_PORT: '0' },
+    env: { ...env, MI_EMULATOR_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -121,7 +120,7 @@ async function runEmulatorBin(dir: string): Promise<EmulatorRun> {
       });
       void closed.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`npx ${BIN} exited (${String(code)}) before its line to paste:\n${out}\n${err}`));
+        reject(new Error(`npx ${EMULATOR_BIN} exited (${String(code)}) before its line to paste:\n${out}\n${err}`));
       });
     });
     const host = lines.find((line) => line.startsWith('MI_ACCOUNT_EMULATOR_HOST='))!.split(/[= ]/)[1]!;
@@ -135,6 +134,20 @@ async function runEmulatorBin(dir: string): Promise<EmulatorRun> {
     }
     await closed;
   }
+}
+
+/**
+ * What the installed package's README tells a new project to install from the npm registry: the names of the Install
+ * section's `npm install <names>` (not the git URL or the tarball), and of the Quick start's `npm install -D <names>`.
+ */
+function readmeInstalls(readme: string): { dependencies: string[]; devDependencies: string[] } {
+  const names = (args: string) => args.split(/\s+/).filter((arg) => /^(@[\w.-]+\/)?[\w.-]+$/.test(arg));
+  const install = markdownSection(readme, 'Install');
+  const quickStart = markdownSection(readme, 'Quick start');
+  return {
+    dependencies: [...install.matchAll(/^npm install ([^#\n]*)/gm)].flatMap((match) => names(match[1]!)),
+    devDependencies: [...quickStart.matchAll(/`npm install -D ([^`]+)`/g)].flatMap((match) => names(match[1]!)),
+  };
 }
 
 type Installs = Record<'git' | 'tarball', string>;
@@ -187,7 +200,7 @@ describe('installed from a git URL or an npm pack tarball, before a registry rel
         names: Record<string, string[]>;
       };
       expect(result.strategy).toBe('function');
-      expect(result.bin).toEqual({ [BIN]: 'dist/emulator/cli.js' });
+      expect(result.bin).toEqual({ [EMULATOR_BIN]: 'dist/emulator/cli.js' });
       expect(Object.keys(result.names)).toEqual(Object.keys(rootManifest.exports));
       expect(result.names['.']).toContain('MiAccountStrategy');
       expect(result.names['./emulator']).toEqual(expect.arrayContaining(['startMiAccountEmulator', 'DEMO_CLIENT']));
@@ -209,7 +222,7 @@ describe('installed from a git URL or an npm pack tarball, before a registry rel
       expect(result.names).toEqual(requiredNames);
     });
 
-    it(`npx ${BIN} starts the emulator and prints the lines to paste`, async () => {
+    it(`npx ${EMULATOR_BIN} starts the emulator and prints the lines to paste`, async () => {
       expect(readFileSync(path.join(installed(), 'dist/emulator/cli.js'), 'utf8').split('\n')[0]).toBe(
         '#!/usr/bin/env node',
       );
@@ -225,5 +238,65 @@ describe('installed from a git URL or an npm pack tarball, before a registry rel
       expect(lines.join('\n')).not.toContain('npm start');
       expect(status).toBeLessThan(500); // it was serving
     }, 90_000);
+  });
+
+  describe("from git: the README's Quick start, run as written in the project", () => {
+    const dir = () => projects.git;
+    // The README that came with the installed package: the same commit as its code.
+    const readme = () => path.join(dir(), 'node_modules', rootManifest.name, 'README.md');
+    let installs: ReturnType<typeof readmeInstalls>;
+    let port: number;
+    let emulator: Started | undefined;
+    let app: Started | undefined;
+    let pasteLine = '';
+
+    beforeAll(async () => {
+      installs = readmeInstalls(readFileSync(readme(), 'utf8'));
+      await run('npm', [...NPM_INSTALL, ...installs.dependencies], dir(), 300_000);
+      // tsc and node stand in for `npx tsx app.ts`, as in test/package/readme-quick-start.test.ts: no tsx.
+      const tools = installs.devDependencies.filter((name) => name !== 'tsx');
+      await run('npm', [...NPM_INSTALL, '-D', ...tools], dir(), 300_000);
+      // The project's package.json has no "type" (as `npm init` writes it): CommonJS.
+      writeFileSync(
+        path.join(dir(), 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: tsconfigOptions('cjs'), files: ['app.ts'] }, null, 2),
+      );
+      writeFileSync(path.join(dir(), 'app.ts'), quickStartBlock(readme()).code);
+      port = await freePort();
+      emulator = startEmulatorBin(dir(), [`http://localhost:${port}/`]);
+      pasteLine = await waitForPasteLine(emulator);
+    }, 660_000);
+
+    afterAll(async () => {
+      await Promise.all([app, emulator].map((started) => stop(started)));
+    });
+
+    it('the README names what to install: express, express-session and passport; typescript to compile app.ts', () => {
+      expect(installs.dependencies).toEqual(expect.arrayContaining(['express', 'express-session', 'passport']));
+      expect(installs.devDependencies).toContain('typescript');
+    });
+
+    it("app.ts, the Quick start verbatim, compiles with the project's own tsc (npx tsc; tsc --init options)", async () => {
+      // --no: the project's TypeScript, never the registry's unrelated package named "tsc"; --: else npx takes
+      // `--no tsc` for an option and its value, and -p for its own --package.
+      const result = await exec('npx', ['--no', '--', 'tsc', '-p', 'tsconfig.json'], {
+        cwd: dir(),
+        env,
+        timeout: 120_000,
+      }).then(
+        ({ stdout }) => stdout,
+        (err: { stdout?: string; stderr?: string }) => `${err.stdout ?? ''}${err.stderr ?? ''}`,
+      );
+      expect(locateTscOutput(result, quickStartBlock(readme()))).toBe('');
+      expect(existsSync(path.join(dir(), 'app.js'))).toBe(true);
+    }, 150_000);
+
+    it(`npx ${EMULATOR_BIN}, the app with its line to paste: logging in as ${PRESELECTED_USER.nickname} greets them`, async () => {
+      if (!existsSync(path.join(dir(), 'app.js'))) throw new Error('app.js is missing: app.ts did not compile');
+      app = startApp(dir(), pasteLine, port);
+      const home = `http://localhost:${port}/`;
+      await waitForHttp(app, home);
+      await expectLoginGreetsUser(home, pastedVariables(pasteLine).MI_ACCOUNT_EMULATOR_HOST!);
+    }, 60_000);
   });
 });

@@ -1,7 +1,8 @@
 // The TypeScript blocks of the project's Markdown and the compiler options they are checked under: shared by
 // test/docs/code-blocks.test.ts (blocks whose imports this repository installs), test/consumers/consumers.test.ts
 // (blocks of NestJS, Fastify and Koa, compiled in the consumer project that installs them) and
-// test/package/readme-quick-start.test.ts (the Quick start, compiled and run against the emulator).
+// test/package/readme-quick-start.test.ts and test/consumers/install.test.ts (the Quick start, compiled and run against
+// the emulator).
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -65,6 +66,33 @@ export function extractBlocks(document: string, text: string): CodeBlock[] {
     index = end;
   }
   return blocks;
+}
+
+/** A Markdown section, from its `## heading` to the next `## `, other lines blanked: lines keep their numbers. */
+export function markdownSection(text: string, heading: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.trim().toLowerCase() === `## ${heading}`.toLowerCase());
+  if (start < 0) throw new Error(`no "## ${heading}" section`);
+  const next = lines.findIndex((line, index) => index > start && /^## /.test(line));
+  const end = next < 0 ? lines.length : next;
+  return lines.map((line, index) => (index >= start && index < end ? line : '')).join('\n');
+}
+
+/** The first ```ts block of a README's "## Quick start" section (this repository's, or an installed copy's). */
+export function quickStartBlock(readmeFile = path.join(ROOT, 'README.md')): CodeBlock {
+  const section = markdownSection(readFileSync(readmeFile, 'utf8'), 'Quick start');
+  const block = extractBlocks('README.md', section)[0];
+  if (!block) throw new Error(`${readmeFile}: "## Quick start" has no \`\`\`ts block`);
+  return block;
+}
+
+/** tsc's output for a block saved as app.ts, its positions moved to the Markdown: `app.ts(12,5)` → `README.md:43:5`. */
+export function locateTscOutput(output: string, block: CodeBlock): string {
+  return output.replace(
+    /^app\.ts\((\d+),(\d+)\)/gm,
+    (_match, line: string, column: string) =>
+      `${block.document}:${block.line + Number(line)}:${block.indent + Number(column)}`,
+  );
 }
 
 /** The blocks of README.md and docs/*.md. */
