@@ -36,7 +36,7 @@ export type {
   MiAccountTokenStrategyOptions,
   MiAccountTokenVerifyFunction,
   MiAccountTokenVerifyFunctionWithRequest,
-} from './strategy/token-strategy';
+} from './strategy/token-strategy-types';
 export { MiAccountClient } from './client/client';
 export type { MiAccountClientOptions, MiAccountCredentials } from './client/client';
 export type { TokenSet } from './client/response';
