@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MiAccountClient } from '../../lib';
 
 export interface RawServer {
   url: string;
@@ -28,4 +29,16 @@ export async function startRawServer(handler: (req: IncomingMessage, res: Server
       server.close(() => resolve());
     });
   return state;
+}
+
+/** A MiAccountClient whose token endpoint and Open API are `server` (2 s timeout), for tests of what it makes of answers. */
+export function clientOf(server: RawServer, clientID: string, clientSecret: string): MiAccountClient {
+  return new MiAccountClient({
+    clientID,
+    clientSecret,
+    redirectURI: 'https://app.example/cb',
+    tokenURL: `${server.url}/oauth2/token`,
+    openApiURL: server.url,
+    timeout: 2000,
+  });
 }

@@ -1,7 +1,7 @@
-import { MiAccountClient, MiAccountError } from '../../lib';
+import { MiAccountError } from '../../lib';
 import { UserAgent } from '../helpers/browserless';
 import { Harness, startHarness } from '../helpers/mi';
-import { RawServer, startRawServer } from '../helpers/raw-server';
+import { clientOf, RawServer, startRawServer } from '../helpers/raw-server';
 
 // Redacting a secret used to compile a regular expression per secret: ~36 ms for 24 characters, ~300 ms for 128,
 // 4.4 s for 2,000 and "Stack overflow" (a 500) from ~4,000. Outsiders choose the code and the tokens, so each of these
@@ -69,15 +69,7 @@ describe('MiAccountClient errors that quote Mi Account, with caller-chosen secre
   });
   afterAll(() => server.close());
 
-  const client = () =>
-    new MiAccountClient({
-      clientID: CLIENT_ID,
-      clientSecret: SECRET,
-      redirectURI: 'https://app.example/cb',
-      tokenURL: `${server.url}/oauth2/token`,
-      openApiURL: server.url,
-      timeout: 2000,
-    });
+  const client = () => clientOf(server, CLIENT_ID, SECRET);
 
   async function failure(run: () => Promise<unknown>): Promise<{ ms: number; err: MiAccountError }> {
     const { ms, result } = await timed(() =>

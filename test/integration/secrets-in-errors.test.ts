@@ -1,5 +1,5 @@
-import { MiAccountClient, MiAccountError } from '../../lib';
-import { RawServer, startRawServer } from '../helpers/raw-server';
+import { MiAccountError } from '../../lib';
+import { clientOf, RawServer, startRawServer } from '../helpers/raw-server';
 
 // A realistic App Secret (base64 with `+`, `/`, `=`) and a code with characters every encoding treats differently.
 const CLIENT_ID = '2882303761517383915';
@@ -111,15 +111,7 @@ describe('no secret in any error, whatever form Mi Account echoes it in', () => 
   });
   afterAll(() => server.close());
 
-  const client = () =>
-    new MiAccountClient({
-      clientID: CLIENT_ID,
-      clientSecret: SECRET,
-      redirectURI: 'https://app.example/cb',
-      tokenURL: `${server.url}/oauth2/token`,
-      openApiURL: server.url,
-      timeout: 2000,
-    });
+  const client = () => clientOf(server, CLIENT_ID, SECRET);
 
   async function failure(run: () => Promise<unknown>): Promise<MiAccountError> {
     const err = await run().then(
