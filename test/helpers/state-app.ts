@@ -4,8 +4,9 @@ import type { Server } from 'node:http';
 import { Passport } from 'passport';
 import { CookieStateStore, MiAccountStrategy } from '../../lib';
 import type { CookieStateStoreOptions } from '../../lib';
-import type { MiEmulator } from '../../lib/emulator';
-import { CLIENT_ID, CLIENT_SECRET } from './mi';
+import { startMiAccountEmulator, type MiEmulator } from '../../lib/emulator';
+import { freePort } from './app';
+import { CLIENT_ID, CLIENT_SECRET, USERS } from './mi';
 
 /** One instance of a session-less app whose MiAccountStrategy keeps the state in a CookieStateStore. */
 export interface StateApp {
@@ -96,4 +97,20 @@ export async function startLogin(app: StateApp): Promise<StartedLogin> {
 /** Delivers a callback to `app` with the given Cookie header. */
 export async function deliver(app: StateApp, callback: string, cookie: string): Promise<Response> {
   return fetch(`${app.url}${callback}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+}
+
+/**
+ * The emulator with one public callback registered (auto-approving user 1001); tests deliver that callback to the
+ * state app instance they choose.
+ */
+export async function startPublicCallbackEmulator(): Promise<{ emulator: MiEmulator; callbackURL: string }> {
+  const publicPort = await freePort();
+  const emulator = await startMiAccountEmulator({
+    clients: [
+      { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: `http://127.0.0.1:${publicPort}/auth` },
+    ],
+    users: USERS,
+    autoApprove: '1001',
+  });
+  return { emulator, callbackURL: `http://127.0.0.1:${publicPort}/auth/callback` };
 }

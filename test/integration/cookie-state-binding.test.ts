@@ -1,10 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
 import type { CookieStateStoreOptions } from '../../lib';
-import { freePort } from '../helpers/app';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
-import { deliver, startLogin, startStateApp, type CallbackAnswer, type StateApp } from '../helpers/state-app';
+import {
+  deliver,
+  startLogin,
+  startPublicCallbackEmulator,
+  startStateApp,
+  type CallbackAnswer,
+  type StateApp,
+} from '../helpers/state-app';
 
 const SHARED_SECRET = randomBytes(32).toString('base64url');
 
@@ -28,16 +32,7 @@ describe('the CookieStateStore signature binds the whole cookie and the store it
   const apps: StateApp[] = [];
 
   beforeAll(async () => {
-    // One public callback registered on Mi Account; each test delivers it to the app it chooses.
-    const publicPort = await freePort();
-    callbackURL = `http://127.0.0.1:${publicPort}/auth/callback`;
-    emulator = await startMiAccountEmulator({
-      clients: [
-        { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: `http://127.0.0.1:${publicPort}/auth` },
-      ],
-      users: USERS,
-      autoApprove: '1001',
-    });
+    ({ emulator, callbackURL } = await startPublicCallbackEmulator());
   });
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { CookieStateStore } from '../../lib';
-import { startMiAccountEmulator } from '../../lib/emulator';
 import type { MiEmulator } from '../../lib/emulator';
-import { freePort } from '../helpers/app';
-import { CLIENT_ID, CLIENT_SECRET, USERS } from '../helpers/mi';
-import { deliver, startLogin, startStateApp, type CallbackAnswer, type StateApp } from '../helpers/state-app';
+import {
+  deliver,
+  startLogin,
+  startPublicCallbackEmulator,
+  startStateApp,
+  type CallbackAnswer,
+  type StateApp,
+} from '../helpers/state-app';
 
 const KEY_1 = randomBytes(32).toString('base64url');
 const KEY_2 = randomBytes(32).toString('base64url');
@@ -54,16 +58,7 @@ describe('CookieStateStore over HTTP', () => {
   const apps: StateApp[] = [];
 
   beforeAll(async () => {
-    // The public callback (registered on Mi Account); tests deliver it to the instance they choose.
-    const publicPort = await freePort();
-    callbackURL = `http://127.0.0.1:${publicPort}/auth/callback`;
-    emulator = await startMiAccountEmulator({
-      clients: [
-        { clientID: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectURIs: `http://127.0.0.1:${publicPort}/auth` },
-      ],
-      users: USERS,
-      autoApprove: '1001',
-    });
+    ({ emulator, callbackURL } = await startPublicCallbackEmulator());
   });
   afterEach(async () => {
     await Promise.all(apps.splice(0).map((app) => app.close()));
