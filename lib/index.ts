@@ -54,4 +54,4 @@ export { parseMiResponse } from './client/response';
 export { MiScopes, normalizeScopes } from './protocol/scopes';
 export { MI_ERROR_CODES } from './protocol/error-code';
 // The login button of passport-mi-account/button; its code loads on the first call.
-export { miAccountButton } from './entries/lazy-button';
+export { miAccountButton } from './button/lazy';

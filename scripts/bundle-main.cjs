@@ -23,10 +23,14 @@ esbuild
     logLevel: 'warning',
     plugins: [
       {
-        // The button is loaded on its first call (lib/entries/lazy-button): it stays in its own files, out of the bundle.
+        // The button is loaded on its first call (lib/button/lazy): it stays in its own files, out of the bundle.
         name: 'button-stays-lazy',
         setup(build) {
-          build.onResolve({ filter: /\/button\/render$/ }, () => ({ path: './button/render.js', external: true }));
+          build.onResolve({ filter: /^\.\/render$/ }, (args) =>
+            args.importer.endsWith(`${path.sep}button${path.sep}lazy.ts`)
+              ? { path: './button/render.js', external: true }
+              : undefined,
+          );
         },
       },
     ],

@@ -5,7 +5,7 @@ import type { OAuth2 } from 'oauth';
 import { MiAccountClient } from '../client/client';
 import type { MiAccountProfile } from '../client/profile';
 import { MiAccountError } from '../errors/errors';
-import { observeLogin, profileLoaded, tokensObtained } from '../observability/login-trace';
+import { observeLogin, profileLoaded, tokensObtained } from './login-trace';
 import { authorizeOptionParams, normalizeScopes, SCOPE_SEPARATOR } from '../protocol';
 import { localeFromAcceptLanguage, toMiLocale } from '../protocol/locale';
 import { expectProfileCalls, parallelProfileCalls, preconnectLogin } from '../transport/preconnect';

@@ -7,7 +7,7 @@ import {
   MI_ACCOUNT_DEBUG_NAMESPACE,
 } from '../../lib/observability/debug-log';
 import { MiAccountError, MiAccountRequestError } from '../../lib/errors/errors';
-import { observeLogin } from '../../lib/observability/login-trace';
+import { observeLogin } from '../../lib/strategy/login-trace';
 import {
   MI_ACCOUNT_LOGIN_CHANNEL,
   MI_ACCOUNT_REQUEST_CHANNEL,

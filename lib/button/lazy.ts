@@ -1,7 +1,7 @@
 // The main entry's miAccountButton: the button's modules load on its first call, not at require('passport-mi-account').
-import type { MiAccountButtonOptions } from '../button/render';
+import type { MiAccountButtonOptions } from './render';
 
-let button: typeof import('../button/render') | undefined;
+let button: typeof import('./render') | undefined;
 
 /**
  * The HTML of the "Sign in with Mi Account" button: `miAccountButton` of `passport-mi-account/button`, which also
@@ -14,6 +14,6 @@ let button: typeof import('../button/render') | undefined;
 export function miAccountButton(options: MiAccountButtonOptions): string {
   // Most requests of an app never render the button: its ~10 modules stay unloaded until one does.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  button ??= require('../button/render') as typeof import('../button/render');
+  button ??= require('./render') as typeof import('./render');
   return button.miAccountButton(options);
 }

@@ -2,7 +2,7 @@ import { MiAccountError } from '../errors/errors';
 import { oneLine } from '../protocol/one-line';
 import type { MiAccountProfile } from '../client/profile';
 import type { TokenSet } from '../client/response';
-import { loginObserved, MiAccountLoginEvent, publishLogin } from './trace';
+import { loginObserved, MiAccountLoginEvent, publishLogin } from '../observability/trace';
 
 /** The per-request actions passport adds to a strategy object (passport-strategy's augmented methods). */
 interface PassportActions {
