@@ -44,7 +44,7 @@ export async function getProfile(
   const scopes =
     typeof input.scope === 'string' ? parseGrantedScopes(input.scope) : normalizeScopes(input.scope ?? ['1']);
   const warnings: ProfileWarning[] = [];
-  const optional = async (endpoint: string): Promise<Record<string, unknown> | undefined> => {
+  const optional = (endpoint: string): Promise<Record<string, unknown> | undefined> => {
     const data = call(endpoint, input).then((result) => result.data);
     if (input.strictProfile) return data;
     return data.catch((err: unknown) => {

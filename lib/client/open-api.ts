@@ -70,7 +70,8 @@ export class OpenApi {
       clientId: this.#client.clientID,
       token: credentials.accessToken,
     };
-    if (!this.#signing) return this.#request(path, endpoint, query, credentials, false);
+    // Awaited, not returned: an async function settling with a promise costs two more turns of the microtask queue.
+    if (!this.#signing) return await this.#request(path, endpoint, query, credentials, false);
     try {
       return await this.#request(path, endpoint, query, credentials, true);
     } catch (err) {
@@ -95,8 +96,8 @@ export class OpenApi {
     );
   }
 
-  /** One HTTP request to an Open API path, MAC-signed or not. */
-  async #request(
+  /** One HTTP request to an Open API path, MAC-signed or not (throws at once on a missing mac_key). */
+  #request(
     path: string,
     endpoint: Endpoint,
     query: Record<string, string>,
@@ -161,5 +162,7 @@ export class OpenApi {
 }
 
 function stringify(params: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
+  const entries = Object.entries(params);
+  // fromEntries, not assignment: a parameter named __proto__ stays a parameter.
+  return entries.length === 0 ? {} : Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
 }

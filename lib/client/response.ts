@@ -9,6 +9,17 @@ const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Deepest nesting of arrays and objects accepted in a Mi Account body. */
 const MAX_DEPTH = 32;
 
+// Whether `json` has at most MAX_DEPTH brackets that open: then it cannot nest deeper (native indexOf, no char loop).
+function fewOpenings(json: string): boolean {
+  let openings = 0;
+  for (const bracket of ['{', '[']) {
+    for (let i = json.indexOf(bracket); i !== -1; i = json.indexOf(bracket, i + 1)) {
+      if (++openings > MAX_DEPTH) return false;
+    }
+  }
+  return true;
+}
+
 // Deepest `[`/`{` nesting of a JSON text, strings skipped; one pass, stops counting once past the limit.
 function nestingDepth(json: string): number {
   let depth = 0;
@@ -38,8 +49,9 @@ function nestingDepth(json: string): number {
  * parseMiResponse('&&&START&&&{"error":96013}') // { error: 96013 }
  */
 export function parseMiResponse(text: string, context: ResponseContext = { step: 'token exchange' }): unknown {
-  const json = text.replace(PREFIX, '');
-  if (nestingDepth(json) > MAX_DEPTH) {
+  // Mi's bodies start with the prefix or with the JSON itself: the pattern runs only when they do not.
+  const json = text.charCodeAt(0) === 0x7b ? text : text.replace(PREFIX, '');
+  if (!fewOpenings(json) && nestingDepth(json) > MAX_DEPTH) {
     // Deep nesting makes JSON.stringify (sessions, logs) throw a RangeError later; Mi's answers are 3 levels deep.
     throw invalid(context, `is nested deeper than ${MAX_DEPTH} levels`);
   }
@@ -128,9 +140,15 @@ function isTrimmed(input: Record<string, unknown>): boolean {
   return true;
 }
 
-// Leading or trailing white space, as String#trim removes it.
+// Leading or trailing white space, as String#trim removes it; ends in visible ASCII settle it without a copy.
 function isPadded(text: string): boolean {
+  if (text.length === 0) return false;
+  if (isVisibleAscii(text.charCodeAt(0)) && isVisibleAscii(text.charCodeAt(text.length - 1))) return false;
   return text.trim().length !== text.length;
+}
+
+function isVisibleAscii(code: number): boolean {
+  return code > 0x20 && code < 0x7f;
 }
 
 function describe(value: unknown, secrets: ReadonlyArray<string | undefined> | undefined): string | undefined {

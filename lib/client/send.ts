@@ -22,11 +22,12 @@ export interface ClientSettings extends PreconnectClient {
  */
 export function send<T>(request: HttpRequest, read: (response: HttpResponse) => T): Promise<T> {
   const { step, method, endpoint } = request;
-  return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, async (trace) => {
-    const response = await httpRequest(
-      trace ? { ...request, onAttempt: (attempt) => (trace.attempt = attempt) } : request,
-    );
-    if (trace) trace.status = response.status;
-    return read(response);
+  return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, (trace) => {
+    if (!trace) return httpRequest(request).then(read);
+    const onAttempt = (attempt: 1 | 2) => (trace.attempt = attempt);
+    return httpRequest({ ...request, onAttempt }).then((response) => {
+      trace.status = response.status;
+      return read(response);
+    });
   });
 }

@@ -103,6 +103,7 @@ export class TokenRequests {
       }),
     );
     if (step === 'token exchange') preconnectProfile(this.#client); // Open API handshakes overlap the token request
-    return sent;
+    // Awaited, not returned: an async function settling with a promise costs two more turns of the microtask queue.
+    return await sent;
   }
 }

@@ -71,7 +71,9 @@ export function dropIdleSockets(agent: http.Agent, name: string): void {
 
 /** The name of `agent`'s pool that holds the busy `socket` (as `agent.getName` gave it), if any. */
 export function poolOf(agent: http.Agent, socket: Socket): string | undefined {
-  return Object.entries(agent.sockets).find(([, sockets]) => sockets?.includes(socket))?.[0];
+  // Runs for every request on a reused connection: a plain loop, no arrays built.
+  for (const name in agent.sockets) if (agent.sockets[name]?.includes(socket)) return name;
+  return undefined;
 }
 
 /** Whether a request on `socket` went out on a connection opened before it: reused from the pool, or opened ahead. */

@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { chooseAgent, ChosenAgent, dropIdleSockets, openedBefore, poolOf } from './agents';
+import { watchDeadline } from './deadlines';
 import { socketHost, socketPort, type Endpoint } from './endpoint';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError } from '../errors/errors';
 import { MiAccountStep } from '../errors/reasons';
@@ -46,20 +47,19 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   const { step, timeoutMs } = request;
   const target = request.endpoint;
   const endpoint = target.pathname;
-  const query = [target.search, request.query ? new URLSearchParams(request.query).toString() : '']
-    .filter(Boolean)
-    .join('&');
+  const own = request.query ? new URLSearchParams(request.query).toString() : '';
+  const query = target.search && own ? `${target.search}&${own}` : target.search || own;
   return new Promise<HttpResponse>((resolve, reject) => {
     let settled = false;
     let current: http.ClientRequest | undefined;
     const finish = (err: Error | undefined, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      settleDeadline();
       if (err) reject(err);
       else resolve(response as HttpResponse);
     };
-    const timer = setTimeout(() => {
+    const settleDeadline = watchDeadline(timeoutMs, () => {
       finish(
         new MiAccountRequestError({
           step,
@@ -70,7 +70,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         }),
       );
       current?.destroy();
-    }, timeoutMs);
+    });
     let chosen: ChosenAgent | undefined;
     try {
       chosen = chooseAgent(target, request.agent);

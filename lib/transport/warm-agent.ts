@@ -140,10 +140,12 @@ export class ConnectionsAhead {
     const now = performance.now();
     const free = this.agent.freeSockets[name] ?? [];
     const busy = this.agent.sockets[name]?.length ?? 0;
-    const pool = [...(this.waiting.get(name)?.values() ?? [])].filter((entry) => !entry.socket.destroyed);
     const timeout = this.options.timeout ?? 0;
     let ready = busy;
-    for (const entry of pool) {
+    let waiting = 0;
+    for (const entry of this.waiting.get(name)?.values() ?? []) {
+      if (entry.socket.destroyed) continue;
+      waiting += 1;
       const left = entry.connectedAt === undefined || !timeout ? Infinity : timeout - (now - entry.connectedAt);
       if (left >= horizonMs) ready += 1;
     }
@@ -152,7 +154,7 @@ export class ConnectionsAhead {
       if (this.staysReady(free[i] as Socket, now, horizonMs)) ready += 1;
     }
     const total = this.agent.maxTotalSockets === Infinity ? 0 : this.total();
-    const room = Math.min(this.agent.maxSockets - busy - free.length - pool.length, this.agent.maxTotalSockets - total);
+    const room = Math.min(this.agent.maxSockets - busy - free.length - waiting, this.agent.maxTotalSockets - total);
     return { ready, room };
   }
 
