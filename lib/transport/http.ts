@@ -1,7 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { chooseAgent, ChosenAgent, dropIdleSockets, openedBefore, poolOf } from './agents';
-import { watchDeadline } from './deadlines';
 import { socketHost, socketPort, type Endpoint } from './endpoint';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError } from '../errors/errors';
 import { MiAccountStep } from '../errors/reasons';
@@ -55,11 +54,11 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const finish = (err: Error | undefined, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
-      settleDeadline();
+      clearTimeout(timer);
       if (err) reject(err);
       else resolve(response as HttpResponse);
     };
-    const settleDeadline = watchDeadline(timeoutMs, () => {
+    const timer = setTimeout(() => {
       finish(
         new MiAccountRequestError({
           step,
@@ -70,7 +69,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         }),
       );
       current?.destroy();
-    });
+    }, timeoutMs);
     let chosen: ChosenAgent | undefined;
     try {
       chosen = chooseAgent(target, request.agent);
