@@ -162,7 +162,5 @@ export class OpenApi {
 }
 
 function stringify(params: Record<string, string | number>): Record<string, string> {
-  const entries = Object.entries(params);
-  // fromEntries, not assignment: a parameter named __proto__ stays a parameter.
-  return entries.length === 0 ? {} : Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
+  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
 }

@@ -8,11 +8,12 @@ const PREFIX = /^\s*&&&START&&&\s*/;
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Deepest nesting of arrays and objects accepted in a Mi Account body. */
 const MAX_DEPTH = 32;
+const OPENING_BRACKETS = ['{', '['] as const;
 
 // Whether `json` has at most MAX_DEPTH brackets that open: then it cannot nest deeper (native indexOf, no char loop).
 function fewOpenings(json: string): boolean {
   let openings = 0;
-  for (const bracket of ['{', '[']) {
+  for (const bracket of OPENING_BRACKETS) {
     for (let i = json.indexOf(bracket); i !== -1; i = json.indexOf(bracket, i + 1)) {
       if (++openings > MAX_DEPTH) return false;
     }
