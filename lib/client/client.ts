@@ -12,6 +12,8 @@ export type { GetProfileInput } from './get-profile';
 export type { MiAccountCredentials } from './open-api';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+// The longest delay a Node timer takes (2^31 − 1 ms, about 24.8 days); a longer one fires at once.
+const MAX_TIMEOUT_MS = 2_147_483_647;
 const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** Options of {@link MiAccountClient}. */
@@ -97,6 +99,11 @@ export class MiAccountClient {
     this.openApiURL = (options.openApiURL ?? defaults.openApiURL).replace(/\/+$/, '');
     const openApiBase = checkUrl(this.openApiURL, 'openApiURL');
     this.timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+    if (typeof this.timeout !== 'number' || !(this.timeout > 0 && this.timeout <= MAX_TIMEOUT_MS)) {
+      throw new TypeError(
+        `MiAccountClient timeout must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${String(this.timeout).slice(0, 40)}`,
+      );
+    }
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.#agent = options.agent;
     this.#tokens = new TokenRequests(this, options.clientSecret, tokenEndpoint);

@@ -58,18 +58,10 @@ export class OpenApi {
     credentials: MiAccountCredentials,
     params: Record<string, string | number> = {},
   ): Promise<OpenApiResult> {
-    // Segments of letters, digits, `_`, `-`, `.`, none empty or all dots: `/../admin` would leave the Open API base path.
-    if (typeof path !== 'string' || !/^(\/[\w\-.]+)+$/.test(path) || /\/\.+(?=\/|$)/.test(path)) {
-      throw new TypeError(
-        `Open API path must start with "/" and hold only path segments (no query, no "." or ".." segment, no "//", no escapes), got "${String(path).slice(0, 60)}"`,
-      );
-    }
     const endpoint = this.#endpoint(path);
-    const query: Record<string, string> = {
-      ...stringify(params),
-      clientId: this.#client.clientID,
-      token: credentials.accessToken,
-    };
+    const query = queryOf(params);
+    query.clientId = this.#client.clientID;
+    query.token = credentials.accessToken;
     // Awaited, not returned: an async function settling with a promise costs two more turns of the microtask queue.
     if (!this.#signing) return await this.#request(path, endpoint, query, credentials, false);
     try {
@@ -150,9 +142,16 @@ export class OpenApi {
     });
   }
 
+  /** The endpoint of an Open API path, checked and parsed once (up to {@link MAX_CACHED_PATHS} paths). */
   #endpoint(path: string): Endpoint {
     let endpoint = this.#endpoints.get(path);
     if (!endpoint) {
+      // Segments of letters, digits, `_`, `-`, `.`, none empty or all dots: `/../admin` would leave the Open API base path.
+      if (typeof path !== 'string' || !/^(\/[\w\-.]+)+$/.test(path) || /\/\.+(?=\/|$)/.test(path)) {
+        throw new TypeError(
+          `Open API path must start with "/" and hold only path segments (no query, no "." or ".." segment, no "//", no escapes), got "${String(path).slice(0, 60)}"`,
+        );
+      }
       const base = this.#base;
       endpoint = { ...base, pathname: base.pathname.replace(/\/+$/, '') + path };
       if (this.#endpoints.size < MAX_CACHED_PATHS) this.#endpoints.set(path, endpoint);
@@ -161,6 +160,9 @@ export class OpenApi {
   }
 }
 
-function stringify(params: Record<string, string | number>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([name, value]) => [name, String(value)]));
+// The call's parameters as strings, in an object without a prototype: a parameter named `__proto__` stays a parameter.
+function queryOf(params: Record<string, string | number>): Record<string, string> {
+  const query = Object.create(null) as Record<string, string>;
+  for (const name in params) if (Object.prototype.hasOwnProperty.call(params, name)) query[name] = String(params[name]);
+  return query;
 }

@@ -69,9 +69,11 @@ export function dropIdleSockets(agent: http.Agent, name: string): void {
   connectionsAhead(agent)?.dropIdle(name);
 }
 
-/** The name of `agent`'s pool that holds the busy `socket` (as `agent.getName` gave it), if any. */
-export function poolOf(agent: http.Agent, socket: Socket): string | undefined {
-  // Runs for every request on a reused connection: a plain loop, no arrays built.
+/** The name of `agent`'s pool that holds the busy `socket` (as `agent.getName` gave it) for a request to `endpoint`. */
+export function poolOf(agent: http.Agent, socket: Socket, endpoint: Endpoint): string | undefined {
+  // Runs for every request on a reused connection: the library's agents know the name per endpoint; others are searched.
+  const ahead = connectionsAhead(agent);
+  if (ahead) return ahead.poolName(endpoint);
   for (const name in agent.sockets) if (agent.sockets[name]?.includes(socket)) return name;
   return undefined;
 }

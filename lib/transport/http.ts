@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { chooseAgent, ChosenAgent, dropIdleSockets, openedBefore, poolOf } from './agents';
+import { watchDeadline } from './deadlines';
 import { socketHost, socketPort, type Endpoint } from './endpoint';
 import { MiAccountError, MiAccountRequestError, MiAccountResponseError } from '../errors/errors';
 import { MiAccountStep } from '../errors/reasons';
@@ -54,11 +55,11 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     const finish = (err: Error | undefined, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      settleDeadline();
       if (err) reject(err);
       else resolve(response as HttpResponse);
     };
-    const timer = setTimeout(() => {
+    const settleDeadline = watchDeadline(timeoutMs, () => {
       finish(
         new MiAccountRequestError({
           step,
@@ -69,7 +70,7 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
         }),
       );
       current?.destroy();
-    }, timeoutMs);
+    });
     let chosen: ChosenAgent | undefined;
     try {
       chosen = chooseAgent(target, request.agent);
@@ -125,8 +126,9 @@ export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
       current = req;
       // The pool of a connection opened before this request (reused, or opened ahead), whose idle peers are suspect.
       let staleCandidate: { pool: string | undefined } | undefined;
-      req.once('socket', (socket) => {
-        if (openedBefore(chosen.agent, socket, req)) staleCandidate = { pool: poolOf(chosen.agent, socket) };
+      // 'socket' comes once per request: `on` spares the wrapper `once` builds.
+      req.on('socket', (socket) => {
+        if (openedBefore(chosen.agent, socket, req)) staleCandidate = { pool: poolOf(chosen.agent, socket, target) };
       });
       req.on('error', (err) => {
         // A late error of the first attempt's request must not start another retry.

@@ -79,6 +79,10 @@ export class ConnectionsAhead {
     return entry.socket;
   }
 
+  /** The name of this agent's pool for requests to `endpoint` (as `agent.getName` gives it), computed once. */
+  poolName(endpoint: Endpoint): string {
+    return this.target(endpoint).name;
+  }
   /** Whether `socket` was opened ahead of the request it carries. */
   openedAhead(socket: Duplex): boolean {
     return this.handedOut.has(socket);
@@ -217,8 +221,8 @@ export class ConnectionsAhead {
   }
 
   // The options Node's agent gives createConnection for a request to `endpoint`: the agent's over the request's, the
-  // servername from the host (none for an IP), TCP keep-alive. Computed once per endpoint: a pre-connect counts on
-  // every login start.
+  // servername from the host (none for an IP), TCP keep-alive. Computed once per endpoint: pre-connect counts on every
+  // login start, and every request names its pool.
   private target(endpoint: Endpoint): { options: https.RequestOptions; name: string } {
     let target = this.targets.get(endpoint);
     if (!target) {

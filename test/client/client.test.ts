@@ -204,6 +204,15 @@ describe('MiAccountClient over HTTP', () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  it.each([0, -1, Number.NaN, Infinity, 2 ** 31, '5000'])(
+    'refuses timeout %p at construction, naming the range',
+    (timeout) => {
+      expect(() => new MiAccountClient({ clientID: '1', timeout: timeout as number })).toThrow(
+        /timeout must be a number of milliseconds from 1 to 2147483647/,
+      );
+    },
+  );
+
   it('rejects relative endpoint URLs at construction', () => {
     expect(() => new MiAccountClient({ clientID: '1', clientSecret: 's', tokenURL: '/oauth2/token' })).toThrow(
       /tokenURL must be an absolute/,

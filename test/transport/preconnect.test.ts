@@ -469,6 +469,23 @@ describe('connections opened ahead', () => {
     return httpRequest(request);
   };
 
+  it("name a request's pool from its endpoint as the agent files the connection (http)", async () => {
+    const server = http.createServer((_req, res) => res.end('{"ok":true}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/user/profile`;
+    const agent = new WarmHttpAgent({ keepAlive: true });
+    try {
+      await get(url, agent);
+      const name = agent.ahead.poolName(parseEndpoint(url)!);
+      await until(() => (agent.freeSockets[name]?.length ?? 0) === 1);
+      expect(Object.keys(agent.freeSockets)).toEqual([name]);
+    } finally {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it("serve requests over TLS: the agent's servername and CA, and its TLS session resumed", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mi-preconnect-tls-'));
     const certificate = createTestCertificate(dir);
@@ -493,6 +510,9 @@ describe('connections opened ahead', () => {
       expect(answers.map((answer) => answer.status)).toEqual([200, 200]);
       // Both requests went out on the connections opened ahead: their pool names and TLS options matched.
       expect(handshakes).toHaveLength(2);
+      // The pool name the transport gives a request's connection (to drop its idle peers) is the agent's own.
+      await until(() => (agent.freeSockets[agent.ahead.poolName(endpoint)]?.length ?? 0) === 2);
+      expect(Object.keys(agent.freeSockets)).toEqual([agent.ahead.poolName(endpoint)]);
     } finally {
       agent.destroy();
       server.closeAllConnections();
