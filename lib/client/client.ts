@@ -28,7 +28,7 @@ export interface MiAccountClientOptions {
   tokenURL?: string | undefined;
   /** Base URL of Mi's Open API. Default Xiaomi's (the emulator's with `MI_ACCOUNT_EMULATOR_HOST`). */
   openApiURL?: string | undefined;
-  /** Milliseconds per HTTP call, headers and body included. Default 10000. */
+  /** Milliseconds per HTTP call, headers and body included: 1 to 2147483647 (Node's longest timer). Default 10000. */
   timeout?: number | undefined;
   /**
    * MAC-sign Open API calls. Default (unset): sign, and if Mi Account refuses a signature (96012) that the same

@@ -142,7 +142,7 @@ export interface MiAccountStrategyOptionsBase {
    * refuses a signature (96012) that it accepts unsigned. `true`: always sign; `false`: never sign.
    */
   signRequests?: boolean | undefined;
-  /** Milliseconds per HTTP call to Mi Account. Default 10000. */
+  /** Milliseconds per HTTP call to Mi Account: 1 to 2147483647 (Node's longest timer). Default 10000. */
   timeout?: number | undefined;
   /** Mi's authorization page. Default `https://account.xiaomi.com/oauth2/authorize`; override for the emulator or a proxy. */
   authorizationURL?: string | undefined;
