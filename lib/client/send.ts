@@ -1,6 +1,6 @@
 // One call to Mi Account: sent by the transport, published on the request channel, its body read.
 import type { Agent } from 'node:http';
-import { requestsObserved, traceRequest } from '../observability/trace';
+import { traceRequest } from '../observability/trace';
 import { httpRequest, type HttpRequest, type HttpResponse } from '../transport/http';
 import type { PreconnectClient } from '../transport/preconnect';
 
@@ -21,8 +21,6 @@ export interface ClientSettings extends PreconnectClient {
  * const tokens = await send(request, (response) => readTokenResponse(response.text, context));
  */
 export function send<T>(request: HttpRequest, read: (response: HttpResponse) => T): Promise<T> {
-  // Nobody listens (the usual case): no call description, no tracing layer.
-  if (!requestsObserved()) return httpRequest(request).then(read);
   const { step, method, endpoint } = request;
   return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, (trace) => {
     if (!trace) return httpRequest(request).then(read);

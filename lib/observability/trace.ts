@@ -23,8 +23,8 @@ function checkDebugLog(): void {
   startDebugLog();
 }
 
-/** True when someone listens to the request channel (TracingChannel#hasSubscribers exists only from Node 20.13). */
-export function requestsObserved(): boolean {
+// TracingChannel#hasSubscribers exists only from Node 20.13; the five channels answer on every version.
+function requestsObserved(): boolean {
   checkDebugLog();
   const t = requestTracer;
   return (

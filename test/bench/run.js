@@ -15,6 +15,7 @@ const { compileRedirectUris } = require('../../dist/entries/protocol');
 const { readTokenResponse, readOpenApiResponse } = require('../../dist/client/response');
 const { buildProfile } = require('../../dist/client/profile');
 const { XiaomiStyleStrategy } = require('./wan/xiaomi-style-strategy');
+const { freePort } = require('./machine');
 const { measureRequireTime } = require('./require-time');
 
 const CLIENT_ID = '2882303761517383915';
@@ -59,16 +60,6 @@ const pinned = (() => {
     return false;
   }
 })();
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = require('node:net').createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the emulator in a child process; `stats()` and `reset()` ask it over IPC. */
 async function startEmulator(port, options = {}) {

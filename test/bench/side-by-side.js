@@ -6,13 +6,14 @@
 // With --against DIR, a third app runs another build of the library (its dist/ folder): an A/B of a change.
 // Mi Account is the emulator behind TLS 1.3 on loopback (no WAN delay), in this process with the driver.
 'use strict';
-const { execFileSync, fork } = require('node:child_process');
-const net = require('node:net');
+const { fork } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { startMiAccountEmulator } = require('../../dist/emulator');
+const { freePort, nodeLines } = require('./machine');
 const { login, closeDriver } = require('./wan/driver');
+const { spread } = require('./wan/summary');
 const { createTestCertificate } = require('./wan/test-cert');
 const { startTlsFront } = require('./wan/tls-front');
 
@@ -32,32 +33,6 @@ const rounds = Number(args.rounds);
 const logins = Number(args.logins);
 const prime = Number(args.prime);
 if (!(rounds >= 1) || !(logins >= 1) || !(prime >= 0)) throw new Error('--rounds and --logins ≥ 1, --prime ≥ 0');
-
-/** The Node binaries that run the app: majors (installed by scripts/node-lines.sh unless this one) or paths. */
-function nodeLines(text) {
-  if (!text) return [{ path: process.execPath, version: process.version }];
-  return text.split(',').map((item) => {
-    let binary = item.trim();
-    if (/^\d+$/.test(binary) && process.versions.node.split('.')[0] !== binary) {
-      const script = path.join(__dirname, '..', '..', 'scripts', 'node-lines.sh');
-      binary = execFileSync('bash', [script, binary], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-      }).trim();
-    } else if (/^\d+$/.test(binary)) binary = process.execPath;
-    return { path: binary, version: execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim() };
-  });
-}
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** One Mi Account for one app: the emulator, and TLS in front of its token endpoint and Open API. */
 async function startMiSite(route, port, certificate, emulatorOptions) {
@@ -88,10 +63,7 @@ async function startMiSite(route, port, certificate, emulatorOptions) {
   };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
+const median = (values) => spread(values).median;
 
 /** One round: a fresh app process on `node`, primed, then `logins` logins per app taking turns; CPU per callback. */
 async function runRound(node, apps, port, caFile) {

@@ -5,12 +5,12 @@
 // CPU per callback against a hand-written passport-oauth2 client making the same three calls, and the cold and warm
 // legs in RTT units (the summary), then every strategy's figures, min/median/max over rounds.
 'use strict';
-const { execFileSync, fork } = require('node:child_process');
+const { fork } = require('node:child_process');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { freePort, nodeLines } = require('./machine');
 const { login, closeDriver } = require('./wan/driver');
 const { ACCOUNT_HOST, OPEN_API_HOST } = require('./wan/hosts');
 const { EMULATOR_OPTIONS, KINDS, LABELS } = require('./wan/strategies');
@@ -58,37 +58,7 @@ if (rtts.some((r) => !(r > 0)) || !(rounds >= 1) || !(warm >= 1) || !(consentMs 
 if (!(primeLogins >= 1)) throw new Error('--prime-logins must be a positive number');
 for (const v of tlsVersions) if (v !== 'TLSv1.2' && v !== 'TLSv1.3') throw new Error(`--tls: ${v} is not 1.2 or 1.3`);
 
-/**
- * The Node binaries that run the apps: --node takes paths or major versions, comma-separated ("20,22,24"). A major
- * version is this Node when it is this one's line, else the line that scripts/node-lines.sh installs from the npm
- * registry. The Mi model and the driver stay on this Node, so only the app changes from one line to the next.
- */
-function nodeLines(text) {
-  if (!text) return [{ path: process.execPath, version: process.version }];
-  const script = path.join(__dirname, '..', '..', 'scripts', 'node-lines.sh');
-  return list(text).map((item) => {
-    let binary = item;
-    if (/^\d+$/.test(item)) {
-      const stdio = ['ignore', 'pipe', 'inherit'];
-      binary =
-        process.versions.node.split('.')[0] === item
-          ? process.execPath
-          : execFileSync('bash', [script, item], { encoding: 'utf8', stdio }).trim();
-    }
-    return { path: binary, version: execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim() };
-  });
-}
 const nodes = nodeLines(args.node);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Forks a script (on `execPath`) with a JSON argument and resolves once it sends its first message. */
 function forkWithReady(script, settings, env = process.env, execPath = process.execPath) {
