@@ -36,44 +36,61 @@ export type OpenApiCall = (path: string, credentials: MiAccountCredentials) => P
  * @example
  * const profile = await getProfile(client, (path, credentials) => openApi.call(path, credentials), input);
  */
-export async function getProfile(
+export function getProfile(
   client: PreconnectClient,
   call: OpenApiCall,
   input: GetProfileInput,
 ): Promise<MiAccountProfile> {
-  const scopes =
-    typeof input.scope === 'string' ? parseGrantedScopes(input.scope) : normalizeScopes(input.scope ?? ['1']);
+  let scopes: string[];
+  try {
+    scopes = typeof input.scope === 'string' ? parseGrantedScopes(input.scope) : normalizeScopes(input.scope ?? ['1']);
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const warnings: ProfileWarning[] = [];
-  const optional = (endpoint: string): Promise<Record<string, unknown> | undefined> => {
-    const data = call(endpoint, input).then((result) => result.data);
-    if (input.strictProfile) return data;
-    return data.catch((err: unknown) => {
-      if (!(err instanceof MiAccountError)) throw err;
-      warnings.push({ endpoint, code: err.code, message: err.message });
-      return undefined;
-    });
-  };
+  const optional = (endpoint: string): Promise<Record<string, unknown> | undefined> =>
+    // One `then` with both handlers: a promise fewer than `then` and `catch`.
+    call(endpoint, input).then(
+      (result) => result.data,
+      (err: unknown) => {
+        if (input.strictProfile || !(err instanceof MiAccountError)) throw err;
+        warnings.push({ endpoint, code: err.code, message: err.message });
+        return undefined;
+      },
+    );
   expectProfileCalls(client, parallelProfileCalls(scopes)); // what the next code exchange pre-connects
   const wantsContact = scopes.includes('4') || scopes.includes('6');
-  const [profile, openIdData, contact] = await Promise.all([
-    scopes.includes('1') ? call('/user/profile', input) : undefined,
-    input.openId || !scopes.includes('3') ? undefined : optional('/user/openidV2'),
-    wantsContact ? optional('/user/phoneAndEmail') : undefined,
-  ]);
-  try {
-    return buildProfile({
-      scopes,
-      tokenOpenId: input.openId,
-      tokenUnionId: input.unionId,
-      profileData: profile?.data,
-      profileRaw: profile?.text,
-      openIdData,
-      contactData: contact,
-      warnings,
-      profileIdentifier: input.profileIdentifier ?? 'openId',
-    });
-  } catch (err) {
-    if (!(err instanceof MissingIdentifierError)) throw err;
-    throw new MiAccountResponseError({ step: 'open api', reason: 'missing_identifier', hint: err.message, cause: err });
-  }
+  const profile = scopes.includes('1') ? call('/user/profile', input) : undefined;
+  const openId = input.openId || !scopes.includes('3') ? undefined : optional('/user/openidV2');
+  const contact = wantsContact ? optional('/user/phoneAndEmail') : undefined;
+  // Only the calls made are joined (each entry costs Promise.all a promise), and the profile is built in its `then`.
+  const made = [profile, openId, contact].filter((pending) => pending !== undefined);
+  return Promise.all(made).then((results) => {
+    const next = <T>(pending: Promise<T> | undefined): T | undefined =>
+      pending === undefined ? undefined : (results.shift() as T);
+    const profileResult = next(profile);
+    const openIdData = next(openId);
+    const contactData = next(contact);
+    try {
+      return buildProfile({
+        scopes,
+        tokenOpenId: input.openId,
+        tokenUnionId: input.unionId,
+        profileData: profileResult?.data,
+        profileRaw: profileResult?.text,
+        openIdData,
+        contactData,
+        warnings,
+        profileIdentifier: input.profileIdentifier ?? 'openId',
+      });
+    } catch (err) {
+      if (!(err instanceof MissingIdentifierError)) throw err;
+      throw new MiAccountResponseError({
+        step: 'open api',
+        reason: 'missing_identifier',
+        hint: err.message,
+        cause: err,
+      });
+    }
+  });
 }

@@ -53,25 +53,29 @@ export class OpenApi {
   }
 
   /** One Open API call, signed unless signing is off; a refused signature is retried once unsigned unless pinned. */
-  async call(
+  // Not async: a bad path or a missing mac_key rejects, and a call settles with the transport's own promise.
+  call(
     path: string,
     credentials: MiAccountCredentials,
     params: Record<string, string | number> = {},
   ): Promise<OpenApiResult> {
-    const endpoint = this.#endpoint(path);
-    const query = queryOf(params);
-    query.clientId = this.#client.clientID;
-    query.token = credentials.accessToken;
-    // Awaited, not returned: an async function settling with a promise costs two more turns of the microtask queue.
-    if (!this.#signing) return await this.#request(path, endpoint, query, credentials, false);
     try {
-      return await this.#request(path, endpoint, query, credentials, true);
+      const endpoint = this.#endpoint(path);
+      const query = queryOf(params);
+      query.clientId = this.#client.clientID;
+      query.token = credentials.accessToken;
+      if (!this.#signing) return this.#request(path, endpoint, query, credentials, false);
+      const signed = this.#request(path, endpoint, query, credentials, true);
+      if (this.#signingPinned) return signed;
+      return signed.catch(async (err: unknown) => {
+        // Only a refused signature is retried: Mi accepts unsigned calls, and our canonical string may differ from its.
+        if (!(err instanceof MiAccountError) || err.reason !== 'signature_refused') throw err;
+        const result = await this.#request(path, endpoint, query, credentials, false);
+        this.#stopSigning(path);
+        return result;
+      });
     } catch (err) {
-      // Only a refused signature is retried: Mi accepts unsigned calls, and our canonical string may differ from its.
-      if (this.#signingPinned || !(err instanceof MiAccountError) || err.reason !== 'signature_refused') throw err;
-      const result = await this.#request(path, endpoint, query, credentials, false);
-      this.#stopSigning(path);
-      return result;
+      return Promise.reject(err);
     }
   }
 

@@ -20,12 +20,12 @@ export interface ClientSettings extends PreconnectClient {
  * @example
  * const tokens = await send(request, (response) => readTokenResponse(response.text, context));
  */
-export function send<T>(request: HttpRequest, read: (response: HttpResponse) => T): Promise<T> {
+export function send<T>(request: HttpRequest, read: (response: HttpResponse) => T | PromiseLike<T>): Promise<T> {
   const { step, method, endpoint } = request;
   return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, (trace) => {
-    if (!trace) return httpRequest(request).then(read);
+    if (!trace) return httpRequest(request, read);
     const onAttempt = (attempt: 1 | 2) => (trace.attempt = attempt);
-    return httpRequest({ ...request, onAttempt }).then((response) => {
+    return httpRequest({ ...request, onAttempt }, (response) => {
       trace.status = response.status;
       return read(response);
     });

@@ -48,31 +48,38 @@ export class TokenRequests {
     return request;
   }
 
-  async #request(step: MiAccountStep, grant: Record<string, string>, redirectURI?: string): Promise<TokenSet> {
+  // Not async: a failed check rejects, and a request settles with the transport's own promise (no wrapper, no turn).
+  #request(step: MiAccountStep, grant: Record<string, string>, redirectURI?: string): Promise<TokenSet> {
     const endpoint = this.#endpoint.pathname;
     if (!this.#clientSecret) {
-      throw new MiAccountError({
-        step: 'configuration',
-        hint: 'token requests need clientSecret (the App Secret from the Mi developer console)',
-      });
+      return Promise.reject(
+        new MiAccountError({
+          step: 'configuration',
+          hint: 'token requests need clientSecret (the App Secret from the Mi developer console)',
+        }),
+      );
     }
     const redirect = redirectURI ?? this.#client.redirectURI;
     if (!redirect) {
-      throw new MiAccountError({
-        step,
-        endpoint,
-        reason: 'configuration',
-        hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
-      });
+      return Promise.reject(
+        new MiAccountError({
+          step,
+          endpoint,
+          reason: 'configuration',
+          hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
+        }),
+      );
     }
     const grantValue = grant.code ?? grant.refresh_token;
     if (typeof grantValue !== 'string' || grantValue === '') {
-      throw new MiAccountError({
-        step,
-        endpoint,
-        reason: 'invalid_argument',
-        hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
-      });
+      return Promise.reject(
+        new MiAccountError({
+          step,
+          endpoint,
+          reason: 'invalid_argument',
+          hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
+        }),
+      );
     }
     const { clientID, timeout, maxResponseBytes, agent } = this.#client;
     const query = {
@@ -103,7 +110,6 @@ export class TokenRequests {
       }),
     );
     if (step === 'token exchange') preconnectProfile(this.#client); // Open API handshakes overlap the token request
-    // Awaited, not returned: an async function settling with a promise costs two more turns of the microtask queue.
-    return await sent;
+    return sent;
   }
 }

@@ -38,26 +38,35 @@ export interface HttpResponse {
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 /**
- * Sends one request with a deadline covering connect, headers and body (both attempts), and a cap on the body size.
+ * Sends one request with a deadline covering connect, headers and body (both attempts), and a cap on the body size,
+ * and settles with `read(response)` (the response itself by default; what `read` throws rejects the call).
  * A request that failed on a reused keep-alive socket before its response began is sent once more on a fresh
  * connection: the server never received it (it had closed that idle socket), so even a single-use code is safe.
  * Never retried: a failure on a fresh socket, or after a response began.
  */
-export function httpRequest(request: HttpRequest): Promise<HttpResponse> {
+export function httpRequest<T = HttpResponse>(
+  request: HttpRequest,
+  read: (response: HttpResponse) => T | PromiseLike<T> = (response) => response as T,
+): Promise<T> {
   const { step, timeoutMs } = request;
   const target = request.endpoint;
   const endpoint = target.pathname;
   const own = request.query ? new URLSearchParams(request.query).toString() : '';
   const query = target.search && own ? `${target.search}&${own}` : target.search || own;
-  return new Promise<HttpResponse>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     let settled = false;
     let current: http.ClientRequest | undefined;
     const finish = (err: Error | undefined, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
       settleDeadline();
-      if (err) reject(err);
-      else resolve(response as HttpResponse);
+      if (err) return reject(err);
+      // Read here, not in a `.then` of the caller: one promise and one microtask turn fewer per call.
+      try {
+        resolve(read(response as HttpResponse));
+      } catch (readError) {
+        reject(readError);
+      }
     };
     const settleDeadline = watchDeadline(timeoutMs, () => {
       finish(
