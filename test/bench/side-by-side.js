@@ -65,8 +65,29 @@ async function startMiSite(route, port, certificate, emulatorOptions) {
 
 const median = (values) => spread(values).median;
 
+/** A reproducible random sequence in [0, 1) (mulberry32), so a run's orders can be replayed. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `items` in a random order (Fisher–Yates). */
+function shuffled(items, random) {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 /** One round: a fresh app process on `node`, primed, then `logins` logins per app taking turns; CPU per callback. */
-async function runRound(node, apps, port, caFile) {
+async function runRound(node, apps, port, caFile, round) {
   const settings = { port, client: CLIENT, apps };
   const child = fork(path.join(__dirname, 'side-by-side', 'app-process.js'), [JSON.stringify(settings)], {
     execPath: node.path,
@@ -84,10 +105,11 @@ async function runRound(node, apps, port, caFile) {
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < prime; i += 1) for (const { route } of apps) await login(url, 0, route);
     const primed = Object.fromEntries(apps.map(({ route }) => [route, cpu[route].length]));
+    // Each turn takes the apps in a new order: an app's cost depends on which one ran just before it (what that one
+    // left in the CPU's caches), so every app follows every other one equally often.
+    const random = seededRandom(round);
     for (let i = 0; i < logins; i += 1) {
-      // Each turn starts one app further, so no app always follows the same one.
-      const turn = i % apps.length;
-      for (const { route } of [...apps.slice(turn), ...apps.slice(0, turn)]) await login(url, 0, route);
+      for (const { route } of shuffled(apps, random)) await login(url, 0, route);
     }
     // The last reports leave the app with its responses: wait until each app's are all in.
     const deadline = Date.now() + 5000;
@@ -129,7 +151,7 @@ async function main() {
       const ratios = [];
       for (let round = 1; round <= rounds; round += 1) {
         process.stderr.write(`bench:side-by-side: ${node.version}, round ${round}/${rounds}\n`);
-        const cpu = await runRound(node, apps, port, certificate.caFile);
+        const cpu = await runRound(node, apps, port, certificate.caFile, round);
         for (const { route } of apps) all[route].push(...cpu[route]);
         ratios.push(median(cpu.ours) / median(cpu.hand));
       }
