@@ -133,18 +133,23 @@ export function httpRequest<T = HttpResponse>(
         );
       }
       current = req;
-      // The pool of a connection opened before this request (reused, or opened ahead), whose idle peers are suspect.
-      let staleCandidate: { pool: string | undefined } | undefined;
-      // 'socket' comes once per request: `on` spares the wrapper `once` builds.
-      req.on('socket', (socket) => {
-        if (openedBefore(chosen.agent, socket, req)) staleCandidate = { pool: poolOf(chosen.agent, socket, target) };
-      });
       req.on('error', (err) => {
         // A late error of the first attempt's request must not start another retry.
         if (settled || req !== current) return;
         const code = (err as { code?: unknown }).code;
-        if (attempt === 1 && !responded && staleCandidate && typeof code === 'string' && STALE_SOCKET_CODES.has(code)) {
-          if (staleCandidate.pool !== undefined) dropIdleSockets(chosen.agent, staleCandidate.pool);
+        // Looked at only here, on the rare error: the socket is still the request's and still in its agent's pool.
+        const socket = req.socket;
+        if (
+          attempt === 1 &&
+          !responded &&
+          typeof code === 'string' &&
+          STALE_SOCKET_CODES.has(code) &&
+          socket &&
+          openedBefore(chosen.agent, socket, req)
+        ) {
+          // A connection opened before this request (reused, or opened ahead) died idle: its idle peers are suspect.
+          const pool = poolOf(chosen.agent, socket, target);
+          if (pool !== undefined) dropIdleSockets(chosen.agent, pool);
           return send(2);
         }
         finish(err instanceof MiAccountError ? err : networkError(request, err, chosen.proxy));

@@ -130,6 +130,35 @@ describe('the one retry of a request that failed on a reused connection', () => 
     expect(server.requests).toBe(2);
   });
 
+  it.each([
+    ['the library agent', () => undefined],
+    ['an app-supplied agent', () => new http.Agent({ keepAlive: true })],
+  ])(
+    'closes the idle peers of a reused connection found dead (%s): the retry and the next call open no dead one',
+    async (_kind, makeAgent) => {
+      // Connections 1 and 2 answer their first request only, as if the server dropped both while they sat idle.
+      server = await startScriptedServer((n, connection) => (n === 1 || connection > 2 ? 'answer' : 'reset'));
+      const agent = makeAgent();
+      const attempts: number[] = [];
+      // Two calls at once: two connections, both idle in the pool afterwards.
+      await Promise.all([get(`${server.url}/a`, attempts, agent), get(`${server.url}/b`, attempts, agent)]);
+      expect(server.connections).toBe(2);
+      attempts.length = 0;
+      await expect(get(`${server.url}/c`, attempts, agent)).resolves.toContain('"ok"');
+      expect(attempts).toEqual([1, 2]);
+      attempts.length = 0;
+      // Had the other idle connection stayed in the pool, this call could take it and be reset once more.
+      await expect(get(`${server.url}/d`, attempts, agent)).resolves.toContain('"ok"');
+      expect(attempts).toEqual([1]);
+      expect(server.connections).toBe(3);
+      expect(server.requests).toBe(5);
+      const pool = agent ?? chooseAgent(parseEndpoint(server.url)!, undefined).agent;
+      const idle = Object.values(pool.freeSockets).reduce((sum, sockets) => sum + (sockets?.length ?? 0), 0);
+      expect(idle).toBe(1);
+      agent?.destroy();
+    },
+  );
+
   it('retries only once: when the fresh connection is reset too, the error is reported', async () => {
     server = await startScriptedServer((n, connection) => (n === 1 && connection === 1 ? 'answer' : 'reset'));
     const attempts: number[] = [];
