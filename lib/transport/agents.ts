@@ -71,7 +71,7 @@ export function dropIdleSockets(agent: http.Agent, name: string): void {
 
 /** The name of `agent`'s pool that holds the busy `socket` (as `agent.getName` gave it) for a request to `endpoint`. */
 export function poolOf(agent: http.Agent, socket: Socket, endpoint: Endpoint): string | undefined {
-  // Runs for every request on a reused connection: the library's agents know the name per endpoint; others are searched.
+  // The library's agents know the name per endpoint; for other agents the busy socket is searched (on an error only).
   const ahead = connectionsAhead(agent);
   if (ahead) return ahead.poolName(endpoint);
   for (const name in agent.sockets) if (agent.sockets[name]?.includes(socket)) return name;

@@ -192,11 +192,8 @@ function readResponse(
       text: Buffer.concat(chunks, size).toString('utf8'),
     }),
   );
-  res.on('error', (err) => finish(networkError(request, err)));
-  res.on('close', () => {
-    if (!res.complete)
-      finish(networkError(request, new Error('the connection closed before the response was complete')));
-  });
+  // A connection closed (reset or in good order) before the body is complete destroys the response with an error.
+  res.on('error', (err) => finish(cutOff(request, err)));
 }
 
 /** The first value of header `name` (lower case): a scan of the raw list, cheaper than building `res.headers`. */
@@ -215,6 +212,17 @@ function networkError(request: HttpRequest, err: unknown, proxy?: EnvProxy): MiA
     step: request.step,
     endpoint: request.endpoint.pathname,
     hint: `could not reach ${request.endpoint.host}${through(proxy)}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
+    cause,
+  });
+}
+
+function cutOff(request: HttpRequest, err: unknown): MiAccountRequestError {
+  const cause = sanitizeCause(err, request.secrets);
+  const code = (cause as { code?: unknown }).code;
+  return new MiAccountRequestError({
+    step: request.step,
+    endpoint: request.endpoint.pathname,
+    hint: `the connection to ${request.endpoint.host} closed before the response was complete${typeof code === 'string' ? ` (${code})` : ''}; retry, or check the network and any proxy between the app and Mi Account`,
     cause,
   });
 }

@@ -52,7 +52,7 @@ export async function startCuttingHop(targetPort: number): Promise<CuttingHop> {
 }
 
 /** What a scripted server does with a request. */
-export type RawAnswer = 'answer' | 'reset' | 'reset-after-headers';
+export type RawAnswer = 'answer' | 'reset' | 'reset-after-headers' | 'close-after-headers';
 
 export interface ScriptedServer {
   url: string;
@@ -64,7 +64,7 @@ export interface ScriptedServer {
 
 /**
  * A bare HTTP/1.1 server on a socket level: each request head is answered, reset, or answered with headers and half a
- * body then reset, as `script(nth request of the connection, nth connection)` says (both from 1). Answers carry `extraHeaders` (e.g. a Keep-Alive hint).
+ * body then reset or closed, as `script(nth request of the connection, nth connection)` says (both from 1). Answers carry `extraHeaders` (e.g. a Keep-Alive hint).
  */
 export async function startScriptedServer(
   script: (requestOnConnection: number, connection: number) => RawAnswer,
@@ -101,7 +101,8 @@ export async function startScriptedServer(
         else if (action === 'reset') return void socket.resetAndDestroy();
         else {
           socket.write(head(Buffer.byteLength(body)) + body.slice(0, 5));
-          setTimeout(() => socket.resetAndDestroy(), 20);
+          // Cut mid-body: with a reset (RST), or closed in good order (FIN) as a crashing upstream's proxy may do.
+          setTimeout(() => (action === 'reset-after-headers' ? socket.resetAndDestroy() : socket.end()), 20);
           return;
         }
       }

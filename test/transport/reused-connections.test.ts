@@ -159,6 +159,18 @@ describe('the one retry of a request that failed on a reused connection', () => 
     },
   );
 
+  it('fails a call whose connection is closed in good order in the middle of the body, at once and without retry', async () => {
+    server = await startScriptedServer(() => 'close-after-headers');
+    const attempts: number[] = [];
+    const started = performance.now();
+    const error = await get(`${server.url}/x`, attempts).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(MiAccountRequestError);
+    expect((error as MiAccountRequestError).reason).not.toBe('timeout');
+    expect((error as Error).message).toContain('closed before the response was complete');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(attempts).toEqual([1]);
+  });
+
   it('retries only once: when the fresh connection is reset too, the error is reported', async () => {
     server = await startScriptedServer((n, connection) => (n === 1 && connection === 1 ? 'answer' : 'reset'));
     const attempts: number[] = [];
