@@ -20,7 +20,7 @@ export interface ClientSettings extends PreconnectClient {
  * @example
  * const tokens = await send(request, (response) => readTokenResponse(response.text, context));
  */
-export function send<T>(request: HttpRequest, read: (response: HttpResponse) => T | PromiseLike<T>): Promise<T> {
+export function send<T>(request: HttpRequest, read: (response: HttpResponse) => T): Promise<T> {
   const { step, method, endpoint } = request;
   return traceRequest({ step, method, host: endpoint.host, endpoint: endpoint.pathname }, (trace) => {
     if (!trace) return httpRequest(request, read);

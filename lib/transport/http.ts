@@ -46,7 +46,7 @@ const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
  */
 export function httpRequest<T = HttpResponse>(
   request: HttpRequest,
-  read: (response: HttpResponse) => T | PromiseLike<T> = (response) => response as T,
+  read: (response: HttpResponse) => T = (response) => response as T,
 ): Promise<T> {
   const { step, timeoutMs } = request;
   const target = request.endpoint;
