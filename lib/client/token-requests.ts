@@ -50,46 +50,23 @@ export class TokenRequests {
 
   // Not async: a failed check rejects, and a request settles with the transport's own promise (no wrapper, no turn).
   #request(step: MiAccountStep, grant: Record<string, string>, redirectURI?: string): Promise<TokenSet> {
+    let checked: { clientSecret: string; redirect: string; grantValue: string };
+    try {
+      checked = this.#checked(step, grant, redirectURI);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const { clientSecret, redirect, grantValue } = checked;
     const endpoint = this.#endpoint.pathname;
-    if (!this.#clientSecret) {
-      return Promise.reject(
-        new MiAccountError({
-          step: 'configuration',
-          hint: 'token requests need clientSecret (the App Secret from the Mi developer console)',
-        }),
-      );
-    }
-    const redirect = redirectURI ?? this.#client.redirectURI;
-    if (!redirect) {
-      return Promise.reject(
-        new MiAccountError({
-          step,
-          endpoint,
-          reason: 'configuration',
-          hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
-        }),
-      );
-    }
-    const grantValue = grant.code ?? grant.refresh_token;
-    if (typeof grantValue !== 'string' || grantValue === '') {
-      return Promise.reject(
-        new MiAccountError({
-          step,
-          endpoint,
-          reason: 'invalid_argument',
-          hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
-        }),
-      );
-    }
     const { clientID, timeout, maxResponseBytes, agent } = this.#client;
     const query = {
       client_id: clientID,
       redirect_uri: redirect,
-      client_secret: this.#clientSecret,
+      client_secret: clientSecret,
       ...grant,
       token_type: 'mac',
     };
-    const secrets = [this.#clientSecret, grantValue];
+    const secrets = [clientSecret, grantValue];
     const request: HttpRequest = {
       endpoint: this.#endpoint,
       query,
@@ -111,5 +88,39 @@ export class TokenRequests {
     );
     if (step === 'token exchange') preconnectProfile(this.#client); // Open API handshakes overlap the token request
     return sent;
+  }
+
+  /** Throws what keeps a token request from being sent; returns the secret, redirect URI and grant it sends. */
+  #checked(
+    step: MiAccountStep,
+    grant: Record<string, string>,
+    redirectURI: string | undefined,
+  ): { clientSecret: string; redirect: string; grantValue: string } {
+    const endpoint = this.#endpoint.pathname;
+    if (!this.#clientSecret) {
+      throw new MiAccountError({
+        step: 'configuration',
+        hint: 'token requests need clientSecret (the App Secret from the Mi developer console)',
+      });
+    }
+    const redirect = redirectURI ?? this.#client.redirectURI;
+    if (!redirect) {
+      throw new MiAccountError({
+        step,
+        endpoint,
+        reason: 'configuration',
+        hint: 'an absolute redirect URI is required (set redirectURI or an absolute callbackURL)',
+      });
+    }
+    const grantValue = grant.code ?? grant.refresh_token;
+    if (typeof grantValue !== 'string' || grantValue === '') {
+      throw new MiAccountError({
+        step,
+        endpoint,
+        reason: 'invalid_argument',
+        hint: `the ${grant.code === undefined ? 'refresh token' : 'authorization code'} is missing or not a string`,
+      });
+    }
+    return { clientSecret: this.#clientSecret, redirect, grantValue };
   }
 }

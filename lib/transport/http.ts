@@ -206,23 +206,35 @@ function rawHeader(raw: readonly string[], name: string): string | undefined {
 }
 
 function networkError(request: HttpRequest, err: unknown, proxy?: EnvProxy): MiAccountRequestError {
-  const cause = sanitizeCause(err, request.secrets);
-  const code = (cause as { code?: unknown }).code;
-  return new MiAccountRequestError({
-    step: request.step,
-    endpoint: request.endpoint.pathname,
-    hint: `could not reach ${request.endpoint.host}${through(proxy)}${typeof code === 'string' ? ` (${code})` : ''}: ${cause.message}; check the network or the endpoint URL options`,
-    cause,
-  });
+  return connectionError(
+    request,
+    err,
+    (cause, code) =>
+      `could not reach ${request.endpoint.host}${through(proxy)}${code}: ${cause.message}; check the network or the endpoint URL options`,
+  );
 }
 
 function cutOff(request: HttpRequest, err: unknown): MiAccountRequestError {
+  return connectionError(
+    request,
+    err,
+    (_cause, code) =>
+      `the connection to ${request.endpoint.host} closed before the response was complete${code}; retry, or check the network and any proxy between the app and Mi Account`,
+  );
+}
+
+/** A failed connection as a MiAccountRequestError: `hint` gets the secret-free cause and its code as " (CODE)" or "". */
+function connectionError(
+  request: HttpRequest,
+  err: unknown,
+  hint: (cause: Error, code: string) => string,
+): MiAccountRequestError {
   const cause = sanitizeCause(err, request.secrets);
   const code = (cause as { code?: unknown }).code;
   return new MiAccountRequestError({
     step: request.step,
     endpoint: request.endpoint.pathname,
-    hint: `the connection to ${request.endpoint.host} closed before the response was complete${typeof code === 'string' ? ` (${code})` : ''}; retry, or check the network and any proxy between the app and Mi Account`,
+    hint: hint(cause, typeof code === 'string' ? ` (${code})` : ''),
     cause,
   });
 }
